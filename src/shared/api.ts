@@ -1,0 +1,122 @@
+/**
+ * The Lab API: the one contract between the renderer and the main process.
+ *
+ * Both transports (Electron IPC through the preload, and the WebSocket of web mode) carry
+ * exactly these calls and events, and both validate what they receive with
+ * `validateCall` before the lab sees it.
+ */
+import type { Reply } from './reply'
+
+export type NodeStatus = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed'
+export type NodeRole = 'master' | 'replica'
+
+export interface NodeSnapshot {
+  /** Stable id, unique in the lab (survives restarts of the app). */
+  id: string
+  host: string
+  port: number
+  status: NodeStatus
+  role: NodeRole
+  /** Keys in all databases. */
+  keys: number
+  /** Set when the node could not get the port it asked for and took the next free one. */
+  portNote?: string
+  /** Why the node is in `failed`. */
+  error?: string
+}
+
+export interface LabInfo {
+  mode: 'electron' | 'web'
+  dataDir: string
+  version: string
+}
+
+/** Method name → [params, result]. Params are plain JSON objects. */
+export interface LabMethods {
+  info: [Record<string, never>, LabInfo]
+  listNodes: [Record<string, never>, NodeSnapshot[]]
+  addNode: [{ port?: number }, NodeSnapshot]
+  startNode: [{ id: string }, NodeSnapshot]
+  stopNode: [{ id: string }, NodeSnapshot]
+  /** Runs one command on the node's console connection, exactly as redis-cli would send it. */
+  execute: [{ id: string; args: string[] }, Reply]
+}
+
+export type LabMethod = keyof LabMethods
+export type LabParams<M extends LabMethod> = LabMethods[M][0]
+export type LabResult<M extends LabMethod> = LabMethods[M][1]
+
+export const LAB_METHODS = ['info', 'listNodes', 'addNode', 'startNode', 'stopNode', 'execute'] as const satisfies readonly LabMethod[]
+
+export type LabEvent =
+  | { type: 'node-added'; node: NodeSnapshot }
+  | { type: 'node-updated'; node: NodeSnapshot }
+  | { type: 'node-removed'; id: string }
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string; nodeId?: string }
+
+/** The typed client the renderer talks to, whichever transport is underneath. */
+export interface LabClient {
+  call<M extends LabMethod>(method: M, params: LabParams<M>): Promise<LabResult<M>>
+  onEvent(listener: (event: LabEvent) => void): () => void
+}
+
+/** What a failed call rejects with, on either transport. */
+export class LabError extends Error {
+  override name = 'LabError'
+}
+
+const MAX_ARGS = 1024 * 1024
+const MAX_ARG_BYTES = 512 * 1024 * 1024
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function isPort(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535
+}
+
+function isId(v: unknown): v is string {
+  return typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v)
+}
+
+/**
+ * Checks that an incoming call names a known method with well-formed params.
+ * Returns an error message, or null when the call is acceptable.
+ */
+export function validateCall(method: unknown, params: unknown): string | null {
+  if (typeof method !== 'string' || !(LAB_METHODS as readonly string[]).includes(method)) {
+    return `unknown method ${JSON.stringify(method)}`
+  }
+  if (!isPlainObject(params)) return `${method}: params must be an object`
+  const keys = Object.keys(params)
+  const only = (...allowed: string[]): string | null => {
+    const extra = keys.filter((k) => !allowed.includes(k))
+    return extra.length ? `${method}: unexpected param ${extra.join(', ')}` : null
+  }
+  switch (method as LabMethod) {
+    case 'info':
+    case 'listNodes':
+      return only()
+    case 'addNode':
+      if (params.port !== undefined && !isPort(params.port)) return 'addNode: port must be an integer from 1 to 65535'
+      return only('port')
+    case 'startNode':
+    case 'stopNode':
+      if (!isId(params.id)) return `${method}: id must be a node id`
+      return only('id')
+    case 'execute': {
+      if (!isId(params.id)) return 'execute: id must be a node id'
+      const args = params.args
+      if (!Array.isArray(args) || args.length === 0) return 'execute: args must be a non-empty array of strings'
+      if (args.length > MAX_ARGS) return 'execute: too many arguments'
+      let total = 0
+      for (const a of args) {
+        if (typeof a !== 'string') return 'execute: args must be strings'
+        total += a.length
+      }
+      if (total > MAX_ARG_BYTES) return 'execute: arguments too large'
+      return only('id', 'args')
+    }
+  }
+}
