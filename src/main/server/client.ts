@@ -1,0 +1,71 @@
+/**
+ * One connected client (Redis's `client` struct): its socket, query parser, reply buffer,
+ * selected database and bookkeeping shown later by CLIENT LIST / INFO clients.
+ */
+import type { Socket } from 'node:net'
+import type { RedisDb } from './keyspace/db'
+import type { RedisServer } from './node'
+import type { RedisCommand } from './commands/types'
+import { RequestParser } from './resp/request-parser'
+import { ReplyWriter } from './resp/reply-writer'
+
+export class Client {
+  readonly parser = new RequestParser()
+  readonly reply: ReplyWriter
+  /** Remote address, "ip:port". */
+  readonly addr: string
+  /** Local address, "ip:port". */
+  readonly laddr: string
+  readonly createdAt = Date.now()
+  lastInteraction = Date.now()
+  /** CLIENT SETNAME (binary string); '' when unnamed. */
+  name = ''
+  db: RedisDb
+  /** Arguments of the command being executed. */
+  argv: Buffer[] = []
+  /** Command being executed (resolved, possibly a subcommand). */
+  cmd: RedisCommand | null = null
+  lastCmd: RedisCommand | null = null
+  /** Set by QUIT and protocol errors: close once the pending replies are written. */
+  closeAfterReply = false
+  closed = false
+  /** Bytes received. */
+  netInput = 0
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    readonly server: RedisServer
+  ) {
+    this.reply = new ReplyWriter(socket)
+    this.addr = formatAddr(socket.remoteAddress, socket.remotePort)
+    this.laddr = formatAddr(socket.localAddress, socket.localPort)
+    this.db = server.keyspace.db(0)
+  }
+
+  /** Index of the selected database. */
+  get dbIndex(): number {
+    return this.db.id
+  }
+
+  /**
+   * Replies with an error, the way addReplyError/addReplyErrorFormat do: 'ERR ' is
+   * prepended unless the message starts with an error code given as '-CODE ...'; CR and LF
+   * become spaces (arguments echoed in errors may contain anything); the error is counted
+   * in INFO errorstats.
+   */
+  error(message: string): void {
+    let text: string
+    if (message.charCodeAt(0) === 45 /* - */) text = message.slice(1)
+    else text = 'ERR ' + message
+    if (text.indexOf('\r') !== -1 || text.indexOf('\n') !== -1) text = text.replace(/[\r\n]/g, ' ')
+    this.server.countError(text)
+    this.reply.error(text)
+  }
+}
+
+function formatAddr(ip: string | undefined, port: number | undefined): string {
+  if (!ip) return '?:0'
+  if (ip.startsWith('::ffff:')) ip = ip.slice(7)
+  return `${ip}:${port ?? 0}`
+}

@@ -1,0 +1,36 @@
+/**
+ * All databases of a server (server.db[] in Redis) plus keyspace statistics.
+ */
+import { RedisDb, type KeyspaceStats } from './db'
+
+export const DEFAULT_DATABASES = 16
+
+export class Keyspace {
+  readonly stats: KeyspaceStats = { keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0 }
+  readonly dbs: RedisDb[]
+
+  constructor(count = DEFAULT_DATABASES) {
+    this.dbs = []
+    for (let i = 0; i < count; i++) this.dbs.push(new RedisDb(i, this.stats))
+  }
+
+  db(index: number): RedisDb {
+    const db = this.dbs[index]
+    if (!db) throw new RangeError(`no database ${index}`)
+    return db
+  }
+
+  /** Keys in all databases (keys already expired but not yet collected included). */
+  keyCount(): number {
+    let n = 0
+    for (const db of this.dbs) n += db.dict.size
+    return n
+  }
+
+  /** FLUSHALL: returns the number of keys removed. */
+  flushAll(): number {
+    let n = 0
+    for (const db of this.dbs) n += db.flush()
+    return n
+  }
+}

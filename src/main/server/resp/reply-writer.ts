@@ -1,0 +1,191 @@
+/**
+ * Encodes RESP2 replies for one client into a slab and writes them to the socket in one go
+ * per processed chunk (Redis's client reply buffer + writeToClient).
+ *
+ * Replies are appended to the current slab; flush() hands every region written since the
+ * last flush to the socket. Regions already handed to the socket are never overwritten
+ * (the writer moves on in the slab, then takes a fresh slab), so no copy is needed at
+ * flush time. Big bulk payloads are passed to the socket as they are (zero copy): callers
+ * must treat stored values as immutable.
+ *
+ * Status and error strings are "binary strings" (one char per byte, latin1), like the
+ * Reply type of src/shared/reply.ts; bulkText() encodes text as UTF-8.
+ */
+
+export interface ReplySink {
+  write(chunk: Buffer): unknown
+  cork?(): void
+  uncork?(): void
+}
+
+/** Slabs start small (idle clients stay cheap) and double up to this size. */
+const SLAB_MIN = 4 * 1024
+const SLAB_MAX = 64 * 1024
+/** Payloads at least this big are written by reference instead of copied. */
+const ZERO_COPY_MIN = 16 * 1024
+
+const CRLF = Buffer.from('\r\n')
+
+export const Shared = {
+  ok: Buffer.from('+OK\r\n'),
+  pong: Buffer.from('+PONG\r\n'),
+  nullBulk: Buffer.from('$-1\r\n'),
+  nullArray: Buffer.from('*-1\r\n'),
+  emptyArray: Buffer.from('*0\r\n'),
+  emptyBulk: Buffer.from('$0\r\n\r\n'),
+  czero: Buffer.from(':0\r\n'),
+  cone: Buffer.from(':1\r\n'),
+  syntaxErr: Buffer.from('-ERR syntax error\r\n')
+} as const
+
+export class ReplyWriter {
+  private slab: Buffer = Buffer.allocUnsafe(0)
+  /** Start of the region not handed to the socket yet. */
+  private start = 0
+  private pos = 0
+  /** Regions ready to write, in order (slab regions and zero-copy payloads). */
+  private chunks: Buffer[] = []
+  private chunkBytes = 0
+  /** Total bytes handed to the socket. */
+  bytesWritten = 0
+
+  constructor(private readonly sink: ReplySink) {}
+
+  /** Bytes encoded but not flushed yet. */
+  get pending(): number {
+    return this.chunkBytes + (this.pos - this.start)
+  }
+
+  private reserve(n: number): void {
+    if (this.pos + n <= this.slab.length) return
+    this.cut()
+    const size = Math.min(SLAB_MAX, Math.max(SLAB_MIN, this.slab.length * 2))
+    this.slab = Buffer.allocUnsafe(Math.max(size, n))
+    this.start = this.pos = 0
+  }
+
+  /** Closes the current slab region and queues it. */
+  private cut(): void {
+    if (this.pos > this.start) {
+      const region = this.slab.subarray(this.start, this.pos)
+      this.chunks.push(region)
+      this.chunkBytes += region.length
+      this.start = this.pos
+    }
+  }
+
+  private ascii(s: string): void {
+    // Worst case one byte per char (latin1).
+    this.reserve(s.length)
+    this.pos += this.slab.write(s, this.pos, 'latin1')
+  }
+
+  /** Pre-encoded reply bytes (see Shared). */
+  raw(bytes: Buffer): void {
+    if (bytes.length >= ZERO_COPY_MIN) {
+      this.cut()
+      this.chunks.push(bytes)
+      this.chunkBytes += bytes.length
+      return
+    }
+    this.reserve(bytes.length)
+    bytes.copy(this.slab, this.pos)
+    this.pos += bytes.length
+  }
+
+  status(s: string): void {
+    this.ascii('+' + s + '\r\n')
+  }
+
+  error(s: string): void {
+    this.ascii('-' + s + '\r\n')
+  }
+
+  integer(n: number | bigint): void {
+    if (n === 0) this.raw(Shared.czero)
+    else if (n === 1) this.raw(Shared.cone)
+    else this.ascii(':' + n + '\r\n')
+  }
+
+  bulk(b: Buffer | null): void {
+    if (b === null) {
+      this.raw(Shared.nullBulk)
+      return
+    }
+    this.ascii('$' + b.length + '\r\n')
+    if (b.length >= ZERO_COPY_MIN) {
+      this.raw(b)
+      this.raw(CRLF)
+    } else {
+      this.reserve(b.length + 2)
+      b.copy(this.slab, this.pos)
+      this.pos += b.length
+      this.slab[this.pos++] = 13
+      this.slab[this.pos++] = 10
+    }
+  }
+
+  /** Bulk string from a binary string (latin1, one char per byte). */
+  bulkBinary(s: string): void {
+    this.ascii('$' + s.length + '\r\n' + s + '\r\n')
+  }
+
+  /** Bulk string from text, encoded as UTF-8. */
+  bulkText(s: string): void {
+    const len = Buffer.byteLength(s, 'utf8')
+    this.ascii('$' + len + '\r\n')
+    this.reserve(len + 2)
+    this.pos += this.slab.write(s, this.pos, 'utf8')
+    this.slab[this.pos++] = 13
+    this.slab[this.pos++] = 10
+  }
+
+  nullBulk(): void {
+    this.raw(Shared.nullBulk)
+  }
+
+  arrayLen(n: number): void {
+    if (n === 0) this.raw(Shared.emptyArray)
+    else this.ascii('*' + n + '\r\n')
+  }
+
+  nullArray(): void {
+    this.raw(Shared.nullArray)
+  }
+
+  /** RESP2 has no map: a map of n pairs is an array of 2n elements. */
+  mapLen(n: number): void {
+    this.arrayLen(n * 2)
+  }
+
+  /** RESP2 has no set: a set is an array. */
+  setLen(n: number): void {
+    this.arrayLen(n)
+  }
+
+  /** Writes everything pending to the sink. Returns the number of bytes written. */
+  flush(): number {
+    this.cut()
+    const chunks = this.chunks
+    if (chunks.length === 0) return 0
+    const bytes = this.chunkBytes
+    this.chunks = []
+    this.chunkBytes = 0
+    if (chunks.length === 1) {
+      this.sink.write(chunks[0]!)
+    } else {
+      this.sink.cork?.()
+      for (const c of chunks) this.sink.write(c)
+      this.sink.uncork?.()
+    }
+    this.bytesWritten += bytes
+    return bytes
+  }
+
+  /** Forgets pending output (client being closed without flushing). */
+  discard(): void {
+    this.cut()
+    this.chunks = []
+    this.chunkBytes = 0
+  }
+}

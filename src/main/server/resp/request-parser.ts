@@ -1,0 +1,239 @@
+/**
+ * Streaming RESP2 request parser (the server side of networking.c: processMultibulkBuffer
+ * and processInlineBuffer).
+ *
+ * Feed socket chunks with feed(), then call next() until it returns null. Each call returns
+ * one complete command as an array of Buffers (binary safe), skipping empty commands
+ * (`*0`, `*-1`, blank inline lines) exactly as Redis does. A malformed request makes next()
+ * throw a ProtocolError carrying Redis's message; the commands returned before it are
+ * valid and should be executed (Redis replies to them, then sends the error and closes).
+ *
+ * Speed: the parser works on the raw chunks with indexOf, keeps a read offset and never
+ * builds strings. Arguments are zero-copy views (subarray) of the received chunks. Memory
+ * that was handed out as an argument is never overwritten (the parser compacts by copying
+ * the unread tail into a fresh buffer), so an argument stays valid for as long as it is
+ * referenced; code that keeps one for long (the keyspace) should copy it so it does not pin
+ * a whole socket chunk.
+ */
+
+import { string2ll } from '../util'
+import { splitArgs } from './split-args'
+
+/** Redis's PROTO_INLINE_MAX_SIZE: longest inline request / header line without a newline. */
+export const PROTO_INLINE_MAX_SIZE = 64 * 1024
+/** Redis's default proto-max-bulk-len (512MB). */
+export const PROTO_MAX_BULK_LEN = 512 * 1024 * 1024
+const INT_MAX = 2147483647
+/** Capacity of a buffer the parser allocates to hold partial requests. */
+const MIN_ALLOC = 16 * 1024
+
+export class ProtocolError extends Error {
+  /** `message` is exactly what follows `-ERR ` in Redis's reply. */
+  constructor(message: string) {
+    super(message)
+    this.name = 'ProtocolError'
+  }
+}
+
+const EMPTY = Buffer.alloc(0)
+
+export interface RequestParserOptions {
+  /** Largest accepted bulk argument (proto-max-bulk-len). */
+  maxBulkLen?: number
+}
+
+export class RequestParser {
+  private buf: Buffer = EMPTY
+  /** Read offset into buf. */
+  private pos = 0
+  /** End of valid data in buf (buf may have spare capacity after it). */
+  private end = 0
+  /** True when buf was allocated by us, so its spare capacity can receive more data. */
+  private owned = false
+
+  /** Remaining bulk arguments of the multibulk request being read, 0 when none. */
+  private multibulkLen = 0
+  /** Length of the bulk being read, -1 while its `$len` header is not read yet. */
+  private bulkLen = -1
+  private argv: Buffer[] = []
+  private failed: ProtocolError | null = null
+  private readonly maxBulkLen: number
+
+  constructor(opts: RequestParserOptions = {}) {
+    this.maxBulkLen = opts.maxBulkLen ?? PROTO_MAX_BULK_LEN
+  }
+
+  /** Bytes received but not consumed yet (the query buffer length in Redis's terms). */
+  get pending(): number {
+    return this.end - this.pos
+  }
+
+  feed(chunk: Buffer): void {
+    if (chunk.length === 0) return
+    if (this.pos === this.end) {
+      // Everything consumed: adopt the chunk as is (zero copy, the common case).
+      this.buf = chunk
+      this.pos = 0
+      this.end = chunk.length
+      this.owned = false
+      return
+    }
+    if (this.owned && this.buf.length - this.end >= chunk.length) {
+      // The spare capacity was never handed out: append in place.
+      chunk.copy(this.buf, this.end)
+      this.end += chunk.length
+      return
+    }
+    const unread = this.end - this.pos
+    let want = unread + chunk.length
+    // While waiting for a big bulk, size the buffer for the whole of it at once so a large
+    // value arriving in many chunks costs O(size), not O(size^2).
+    if (this.bulkLen >= 0 && this.bulkLen + 2 > want) want = this.bulkLen + 2
+    const cap = Math.max(MIN_ALLOC, want, unread * 2)
+    const next = Buffer.allocUnsafe(cap)
+    this.buf.copy(next, 0, this.pos, this.end)
+    chunk.copy(next, unread)
+    this.buf = next
+    this.pos = 0
+    this.end = unread + chunk.length
+    this.owned = true
+  }
+
+  /** Next complete command, or null when more data is needed. Throws ProtocolError. */
+  next(): Buffer[] | null {
+    if (this.failed) throw this.failed
+    try {
+      while (this.pos < this.end) {
+        let argv: Buffer[] | null
+        if (this.multibulkLen > 0 || this.buf[this.pos] === 42 /* '*' */) {
+          argv = this.parseMultibulk()
+        } else {
+          argv = this.parseInline()
+        }
+        if (argv === null) break
+        if (argv.length > 0) return argv
+      }
+      if (this.pos === this.end && this.owned) {
+        // Drop our buffer when fully consumed so the next chunk is adopted zero-copy.
+        this.buf = EMPTY
+        this.pos = this.end = 0
+        this.owned = false
+      }
+      return null
+    } catch (err) {
+      if (err instanceof ProtocolError) this.failed = err
+      throw err
+    }
+  }
+
+  /** Returns argv ([] for an empty request), or null when incomplete. */
+  private parseInline(): Buffer[] | null {
+    const buf = this.buf
+    const start = this.pos
+    let nl = buf.indexOf(10, start)
+    if (nl >= this.end) nl = -1
+    if (nl !== -1) {
+      // Redis finds the newline with strchr(), which stops at a NUL byte.
+      const nul = buf.indexOf(0, start)
+      if (nul !== -1 && nul < nl) nl = -1
+    }
+    if (nl === -1) {
+      if (this.end - start > PROTO_INLINE_MAX_SIZE) {
+        throw new ProtocolError('Protocol error: too big inline request')
+      }
+      return null
+    }
+    let lineEnd = nl
+    if (lineEnd > start && buf[lineEnd - 1] === 13) lineEnd--
+    const argv = splitArgs(buf, start, lineEnd)
+    if (argv === null) throw new ProtocolError('Protocol error: unbalanced quotes in request')
+    this.pos = nl + 1
+    return argv
+  }
+
+  /** Returns argv ([] for `*0`/`*-N`), or null when incomplete. */
+  private parseMultibulk(): Buffer[] | null {
+    const buf = this.buf
+    const end = this.end
+    if (this.multibulkLen === 0) {
+      const start = this.pos
+      let cr = buf.indexOf(13, start)
+      if (cr >= end) cr = -1
+      if (cr === -1) {
+        if (end - start > PROTO_INLINE_MAX_SIZE) {
+          throw new ProtocolError('Protocol error: too big mbulk count string')
+        }
+        return null
+      }
+      // Redis wants one more byte (the \n) after the \r, and does not check what it is.
+      if (cr + 1 >= end) return null
+      const n = parseLen(buf, start + 1, cr)
+      if (n === null || n > INT_MAX) throw new ProtocolError('Protocol error: invalid multibulk length')
+      this.pos = cr + 2
+      if (n <= 0) return []
+      this.multibulkLen = n
+      this.argv = []
+    }
+    while (this.multibulkLen > 0) {
+      if (this.bulkLen === -1) {
+        const start = this.pos
+        let cr = start < end ? buf.indexOf(13, start) : -1
+        if (cr >= end) cr = -1
+        if (cr === -1) {
+          if (end - start > PROTO_INLINE_MAX_SIZE) {
+            throw new ProtocolError('Protocol error: too big bulk count string')
+          }
+          return null
+        }
+        if (cr + 1 >= end) return null
+        if (buf[start] !== 36 /* '$' */) {
+          throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[start]!)}'`)
+        }
+        const n = parseLen(buf, start + 1, cr)
+        if (n === null || n < 0 || n > this.maxBulkLen) {
+          throw new ProtocolError('Protocol error: invalid bulk length')
+        }
+        this.pos = cr + 2
+        this.bulkLen = n
+      }
+      // Payload plus the trailing two bytes (Redis skips them without looking).
+      if (end - this.pos < this.bulkLen + 2) return null
+      this.argv.push(buf.subarray(this.pos, this.pos + this.bulkLen))
+      this.pos += this.bulkLen + 2
+      this.bulkLen = -1
+      this.multibulkLen--
+    }
+    const argv = this.argv
+    this.argv = []
+    return argv
+  }
+}
+
+/** string2ll over a header line: null when not a valid 64-bit integer. */
+function parseLen(buf: Buffer, start: number, end: number): number | null {
+  const len = end - start
+  if (len <= 0 || len >= 21) return null
+  let p = start
+  if (len === 1 && buf[p] === 48) return 0
+  let neg = false
+  if (buf[p] === 45) {
+    neg = true
+    p++
+    if (p === end) return null
+  }
+  let c = buf[p]!
+  if (c < 49 || c > 57) return null
+  let v = c - 48
+  for (p++; p < end; p++) {
+    c = buf[p]!
+    if (c < 48 || c > 57) return null
+    v = v * 10 + (c - 48)
+  }
+  if (v > Number.MAX_SAFE_INTEGER) {
+    // Rare: exact 64-bit check, then clamp (every limit is far below 2^53).
+    if (string2ll(buf, start, end) === null) return null
+    return neg ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER
+  }
+  return neg ? -v : v
+}
+
