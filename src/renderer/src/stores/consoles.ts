@@ -1,0 +1,212 @@
+/**
+ * Console sessions, one per node: a redis-cli-like transcript (prompt + echoed command,
+ * then the reply exactly as redis-cli prints it), and that node's command history.
+ * Sessions outlive their panel: closing and reopening a console keeps its transcript.
+ */
+import { ref, watch } from 'vue'
+import { defineStore } from 'pinia'
+import { splitArgs } from '@shared/cli-args'
+import {
+  cliOutput,
+  errorLine,
+  formatPrompt,
+  initialPromptState,
+  nextPromptState,
+  parseRepeat,
+  type PromptState
+} from '@shared/cli-format'
+import { bytesToText } from '@shared/reply'
+import { useLabStore } from './lab'
+
+/** A command line as echoed after its prompt, or what was printed for it. */
+export type ConsoleLine = { kind: 'command'; prompt: string; text: string } | { kind: 'output'; text: string; error: boolean }
+export type ConsoleEntry = ConsoleLine & { id: number }
+
+export interface ConsoleSession {
+  entries: ConsoleEntry[]
+  history: string[]
+  /** Position while walking the history; history.length = the line being typed. */
+  cursor: number
+  /** What was typed before walking up the history. */
+  draft: string
+  prompt: PromptState
+}
+
+/** linenoise's default history length. */
+export const HISTORY_MAX = 100
+/** Transcript entries kept per console (older ones scroll away for good). */
+export const ENTRIES_MAX = 2000
+
+/** Lines that carry passwords are kept out of the history, as redis-cli does. */
+function isSecret(args: string[] | null): boolean {
+  if (!args || args.length === 0) return false
+  const lower = args.map((a) => a.toLowerCase())
+  const start = parseRepeat(args)?.args.length === args.length - 1 ? 1 : 0
+  const cmd = lower[start]
+  if (cmd === 'auth') return true
+  if (cmd === 'acl' && lower[start + 1] === 'setuser') return true
+  if ((cmd === 'hello' || cmd === 'migrate') && lower.includes('auth')) return true
+  if (cmd === 'config' && lower[start + 1] === 'set' && lower.slice(start + 2).some((a) => a === 'masterauth' || a === 'requirepass')) return true
+  return false
+}
+
+/** How a formatted reply goes on screen: UTF-8 decoded, CRLF as LF, no final newline. */
+function display(bytes: string): string {
+  return bytesToText(bytes).replace(/\r\n/g, '\n').replace(/\n$/, '')
+}
+
+export const useConsolesStore = defineStore('consoles', () => {
+  const lab = useLabStore()
+  const sessions = ref<Record<string, ConsoleSession>>({})
+  /** Node ids of the open console panels, left to right. */
+  const openIds = ref<string[]>([])
+  const queues = new Map<string, Promise<void>>()
+  let entrySeq = 0
+
+  function session(nodeId: string): ConsoleSession {
+    let s = sessions.value[nodeId]
+    if (!s) {
+      sessions.value[nodeId] = { entries: [], history: [], cursor: 0, draft: '', prompt: initialPromptState() }
+      s = sessions.value[nodeId]!
+    }
+    return s
+  }
+
+  function entries(nodeId: string): ConsoleEntry[] {
+    return sessions.value[nodeId]?.entries ?? []
+  }
+
+  function prompt(nodeId: string): string {
+    const node = lab.node(nodeId)
+    if (!node) return 'not connected> '
+    return formatPrompt(node.host, node.port, sessions.value[nodeId]?.prompt)
+  }
+
+  function isOpen(nodeId: string): boolean {
+    return openIds.value.includes(nodeId)
+  }
+
+  function open(nodeId: string): void {
+    session(nodeId)
+    if (!isOpen(nodeId)) openIds.value.push(nodeId)
+  }
+
+  function close(nodeId: string): void {
+    openIds.value = openIds.value.filter((id) => id !== nodeId)
+  }
+
+  function clear(nodeId: string): void {
+    session(nodeId).entries = []
+  }
+
+  function push(s: ConsoleSession, entry: ConsoleLine): void {
+    s.entries.push({ ...entry, id: ++entrySeq })
+    if (s.entries.length > ENTRIES_MAX) s.entries.splice(0, s.entries.length - ENTRIES_MAX)
+  }
+
+  function remember(s: ConsoleSession, line: string): void {
+    if (s.history[s.history.length - 1] !== line) s.history.push(line)
+    if (s.history.length > HISTORY_MAX) s.history.splice(0, s.history.length - HISTORY_MAX)
+    s.cursor = s.history.length
+    s.draft = ''
+  }
+
+  /** Up arrow: the previous history line, or null when there is none. */
+  function historyUp(nodeId: string, current: string): string | null {
+    const s = session(nodeId)
+    if (s.cursor <= 0) return null
+    if (s.cursor >= s.history.length) {
+      s.draft = current
+      s.cursor = s.history.length
+    }
+    s.cursor--
+    return s.history[s.cursor] ?? null
+  }
+
+  /** Down arrow: the next history line, the draft past the newest one, or null. */
+  function historyDown(nodeId: string): string | null {
+    const s = session(nodeId)
+    if (s.cursor >= s.history.length) return null
+    s.cursor++
+    return s.cursor === s.history.length ? s.draft : (s.history[s.cursor] ?? null)
+  }
+
+  async function perform(nodeId: string, line: string, args: string[] | null): Promise<void> {
+    const s = session(nodeId)
+    const echo = (): void => push(s, { kind: 'command', prompt: prompt(nodeId), text: line })
+    const fail = (text: string): void => push(s, { kind: 'output', text, error: true })
+    if (args === null) {
+      echo()
+      fail(errorLine({ kind: 'invalid-arguments' }))
+      return
+    }
+    const repeated = parseRepeat(args)
+    if (repeated === null) {
+      echo()
+      fail(errorLine({ kind: 'invalid-repeat' }))
+      return
+    }
+    const first = args[0]!.toLowerCase()
+    if (first === 'quit' || first === 'exit') {
+      close(nodeId)
+      return
+    }
+    if (args.length === 1 && first === 'clear') {
+      s.entries = []
+      return
+    }
+    echo()
+    for (let i = 0; i < repeated.repeat; i++) {
+      try {
+        const reply = await lab.execute(nodeId, repeated.args)
+        push(s, { kind: 'output', text: display(cliOutput(repeated.args, reply)), error: reply.type === 'error' })
+        s.prompt = nextPromptState(s.prompt, repeated.args, reply)
+      } catch (err) {
+        fail(errorLine({ kind: 'failed', message: err instanceof Error ? err.message : String(err) }))
+        return
+      }
+      // A repeated command stops when its console is closed.
+      if (!isOpen(nodeId) && repeated.repeat > 1) return
+    }
+  }
+
+  /**
+   * Runs a typed line as redis-cli's prompt would: split it (quotes, escapes), handle the
+   * local commands (`clear`, `quit`/`exit`, an `N` repeat prefix), send the rest to the
+   * node and print the reply. Lines of one console run one after another.
+   */
+  function run(nodeId: string, line: string): Promise<void> {
+    if (line === '') return Promise.resolve()
+    const args = splitArgs(line)
+    if (args !== null && args.length === 0) return Promise.resolve()
+    const s = session(nodeId)
+    if (!isSecret(args)) remember(s, line)
+    else {
+      s.cursor = s.history.length
+      s.draft = ''
+    }
+    const previous = queues.get(nodeId) ?? Promise.resolve()
+    const task = (): Promise<void> => perform(nodeId, line, args)
+    const next = previous.then(task, task)
+    queues.set(nodeId, next)
+    void next.finally(() => {
+      if (queues.get(nodeId) === next) queues.delete(nodeId)
+    })
+    return next
+  }
+
+  // A node that stops loses its console connection: the next one starts in db 0, no MULTI.
+  watch(
+    () => lab.nodes.map((n) => [n.id, n.status] as const),
+    (list) => {
+      const present = new Set(list.map(([id]) => id))
+      for (const [id, status] of list) {
+        const s = sessions.value[id]
+        if (s && status !== 'running') s.prompt = initialPromptState()
+      }
+      openIds.value = openIds.value.filter((id) => present.has(id) || !lab.loaded)
+    }
+  )
+
+  return { sessions, openIds, session, entries, prompt, isOpen, open, close, clear, historyUp, historyDown, run }
+})

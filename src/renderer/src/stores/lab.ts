@@ -1,0 +1,215 @@
+/**
+ * The lab as the renderer sees it: nodes (listed once, then kept current by events),
+ * notices, and whether the lab is reachable. Components read this store and call its
+ * actions; only this store talks to the LabClient.
+ */
+import { computed, ref } from 'vue'
+import { defineStore } from 'pinia'
+import type { LabClient, LabEvent, LabInfo, NodeSnapshot } from '@shared/api'
+import type { Reply } from '@shared/reply'
+import { isLabTransport, type ConnectionState } from '../transport/types'
+
+export type NoticeLevel = 'info' | 'warning' | 'error'
+
+export interface Notice {
+  id: number
+  level: NoticeLevel
+  message: string
+  nodeId?: string
+}
+
+/** The most notices kept; older ones drop off. */
+export const MAX_NOTICES = 50
+
+export function nodeAddress(node: Pick<NodeSnapshot, 'host' | 'port'>): string {
+  return `${node.host}:${node.port}`
+}
+
+export function canStart(node: NodeSnapshot): boolean {
+  return node.status === 'stopped' || node.status === 'failed'
+}
+
+export function canStop(node: NodeSnapshot): boolean {
+  return node.status === 'running' || node.status === 'starting'
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+export const useLabStore = defineStore('lab', () => {
+  const nodes = ref<NodeSnapshot[]>([])
+  const notices = ref<Notice[]>([])
+  const connection = ref<ConnectionState>('connecting')
+  /** True once the first listNodes answered. */
+  const loaded = ref(false)
+  const info = ref<LabInfo | null>(null)
+  /** Node id → the action in flight for it ('start' | 'stop'). */
+  const busy = ref<Record<string, 'start' | 'stop'>>({})
+  const adding = ref(false)
+
+  let client: LabClient | null = null
+  let unsubscribers: Array<() => void> = []
+  let noticeSeq = 0
+  let refreshSeq = 0
+
+  const nodeById = computed(() => new Map(nodes.value.map((n) => [n.id, n])))
+
+  function node(id: string): NodeSnapshot | undefined {
+    return nodeById.value.get(id)
+  }
+
+  function upsert(snapshot: NodeSnapshot): void {
+    const i = nodes.value.findIndex((n) => n.id === snapshot.id)
+    if (i === -1) nodes.value.push(snapshot)
+    else nodes.value.splice(i, 1, snapshot)
+  }
+
+  function removeNode(id: string): void {
+    nodes.value = nodes.value.filter((n) => n.id !== id)
+    delete busy.value[id]
+  }
+
+  function notify(level: NoticeLevel, message: string, nodeId?: string): number {
+    const id = ++noticeSeq
+    notices.value.push(nodeId === undefined ? { id, level, message } : { id, level, message, nodeId })
+    if (notices.value.length > MAX_NOTICES) notices.value.splice(0, notices.value.length - MAX_NOTICES)
+    return id
+  }
+
+  function dismiss(id: number): void {
+    notices.value = notices.value.filter((n) => n.id !== id)
+  }
+
+  function applyEvent(event: LabEvent): void {
+    switch (event.type) {
+      case 'node-added':
+      case 'node-updated':
+        upsert(event.node)
+        break
+      case 'node-removed':
+        removeNode(event.id)
+        break
+      case 'notice':
+        notify(event.level, event.message, event.nodeId)
+        break
+    }
+  }
+
+  function requireClient(): LabClient {
+    if (!client) throw new Error('not attached to a lab')
+    return client
+  }
+
+  /** Replaces the node list with the lab's (at start-up and after a reconnect). */
+  async function refresh(): Promise<void> {
+    const seq = ++refreshSeq
+    try {
+      const list = await requireClient().call('listNodes', {})
+      if (seq !== refreshSeq) return
+      nodes.value = [...list]
+      loaded.value = true
+    } catch (err) {
+      // While disconnected the status already says so; a refresh follows the reconnect.
+      if (connection.value === 'connected') notify('error', `Could not list the nodes: ${messageOf(err)}`)
+      return
+    }
+    try {
+      info.value = await requireClient().call('info', {})
+    } catch {
+      // Optional: only shown in the header.
+    }
+  }
+
+  function setConnection(state: ConnectionState): void {
+    const was = connection.value
+    connection.value = state
+    if (state === 'connected' && was !== 'connected') void refresh()
+  }
+
+  /** Connects the store to a lab client; call once at start-up (tests: with a fake lab). */
+  function attach(labClient: LabClient): void {
+    detach()
+    client = labClient
+    unsubscribers.push(labClient.onEvent(applyEvent))
+    if (isLabTransport(labClient)) {
+      unsubscribers.push(labClient.onConnectionChange(setConnection))
+      connection.value = 'connecting'
+      setConnection(labClient.connection)
+    } else {
+      connection.value = 'connecting'
+      setConnection('connected')
+    }
+  }
+
+  function detach(): void {
+    for (const off of unsubscribers) off()
+    unsubscribers = []
+    client = null
+  }
+
+  async function addNode(port?: number): Promise<NodeSnapshot | null> {
+    adding.value = true
+    try {
+      const snapshot = await requireClient().call('addNode', port === undefined ? {} : { port })
+      upsert(snapshot)
+      return snapshot
+    } catch (err) {
+      notify('error', `Could not add a node: ${messageOf(err)}`)
+      return null
+    } finally {
+      adding.value = false
+    }
+  }
+
+  async function runNodeAction(id: string, action: 'start' | 'stop'): Promise<NodeSnapshot | null> {
+    const current = node(id)
+    const name = current ? nodeAddress(current) : id
+    busy.value[id] = action
+    try {
+      const snapshot = await requireClient().call(action === 'start' ? 'startNode' : 'stopNode', { id })
+      upsert(snapshot)
+      return snapshot
+    } catch (err) {
+      notify('error', `Could not ${action} ${name}: ${messageOf(err)}`, id)
+      return null
+    } finally {
+      delete busy.value[id]
+    }
+  }
+
+  function startNode(id: string): Promise<NodeSnapshot | null> {
+    return runNodeAction(id, 'start')
+  }
+
+  function stopNode(id: string): Promise<NodeSnapshot | null> {
+    return runNodeAction(id, 'stop')
+  }
+
+  /** Runs one command on the node's console connection (args are binary strings). */
+  function execute(id: string, args: string[]): Promise<Reply> {
+    return requireClient().call('execute', { id, args })
+  }
+
+  return {
+    nodes,
+    notices,
+    connection,
+    loaded,
+    info,
+    busy,
+    adding,
+    nodeById,
+    node,
+    notify,
+    dismiss,
+    applyEvent,
+    refresh,
+    attach,
+    detach,
+    addNode,
+    startNode,
+    stopNode,
+    execute
+  }
+})
