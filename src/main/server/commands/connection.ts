@@ -4,6 +4,7 @@
 import type { Client } from '../client'
 import { Shared } from '../resp/reply-writer'
 import { string2ll } from '../util'
+import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
 
 function pingCommand(c: Client): void {
@@ -45,67 +46,9 @@ function selectCommand(c: Client): void {
   c.reply.raw(Shared.ok)
 }
 
-export const pingSpec: CommandSpec = {
-  name: 'ping',
-  arity: -1,
-  flags: ['fast'],
-  acl: ['fast', 'connection'],
-  tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
-  doc: {
-    summary: 'Ping the server',
-    since: '1.0.0',
-    group: 'connection',
-    complexity: 'O(1)',
-    arguments: [
-    { name: 'message', type: 'string', flags: ['optional'] }
-  ]
-  },
-  proc: pingCommand
-}
-export const echoSpec: CommandSpec = {
-  name: 'echo',
-  arity: 2,
-  flags: ['loading', 'stale', 'fast'],
-  acl: ['fast', 'connection'],
-  doc: {
-    summary: 'Echo the given string',
-    since: '1.0.0',
-    group: 'connection',
-    complexity: 'O(1)',
-    arguments: [
-    { name: 'message', type: 'string' }
-  ]
-  },
-  proc: echoCommand
-}
-export const quitSpec: CommandSpec = {
-  name: 'quit',
-  arity: -1,
-  flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
-  acl: ['fast', 'connection'],
-  doc: {
-    summary: 'Close the connection',
-    since: '1.0.0',
-    group: 'connection',
-    complexity: 'O(1)'
-  },
-  proc: quitCommand
-}
-export const selectSpec: CommandSpec = {
-  name: 'select',
-  arity: 2,
-  flags: ['loading', 'stale', 'fast'],
-  acl: ['fast', 'connection'],
-  doc: {
-    summary: 'Change the selected database for the current connection',
-    since: '1.0.0',
-    group: 'connection',
-    complexity: 'O(1)',
-    arguments: [
-    { name: 'index', type: 'integer' }
-  ]
-  },
-  proc: selectCommand
-}
-
-export const connectionCommands: CommandSpec[] = [pingSpec, echoSpec, quitSpec, selectSpec]
+export const connectionCommands: CommandSpec[] = [
+  redisCommand('ping', pingCommand),
+  redisCommand('echo', echoCommand),
+  redisCommand('quit', quitCommand),
+  redisCommand('select', selectCommand)
+]
