@@ -31,6 +31,13 @@ export class Client {
   closed = false
   /** Bytes received. */
   netInput = 0
+  /**
+   * Set by a command that must reach replicas in another form than it was received
+   * (Redis's rewriteClientCommandVector/alsoPropagate): relative TTLs as absolute ones,
+   * INCRBYFLOAT as SET … KEEPTTL, SPOP as SREM. Each entry is one command to propagate,
+   * in order. Null = propagate argv as is (when the command changed anything).
+   */
+  propagate: Buffer[][] | null = null
 
   constructor(
     readonly id: number,
@@ -41,6 +48,20 @@ export class Client {
     this.addr = formatAddr(socket.remoteAddress, socket.remotePort)
     this.laddr = formatAddr(socket.localAddress, socket.localPort)
     this.db = server.keyspace.db(0)
+  }
+
+  /**
+   * A write happened: signalModifiedKey + server.dirty, as Redis's write commands do. Call
+   * once per modified key (with the number of changes Redis counts for it).
+   */
+  modified(key: string, dirty = 1): void {
+    this.db.signalModifiedKey(key)
+    this.server.stats.dirty += dirty
+  }
+
+  /** Replaces what this command propagates to replicas (see `propagate`). */
+  propagateAs(...commands: Buffer[][]): void {
+    this.propagate = commands
   }
 
   /** Index of the selected database. */

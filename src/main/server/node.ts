@@ -221,7 +221,7 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     this.stats.totalCommandsProcessed++
     c.lastCmd = cmd
     c.cmd = null
-    if (cmd.isWrite) this.stats.dirty++
+    c.propagate = null
   }
 
   /** Accounts an error reply (INFO stats / errorstats); `text` is without the '-'. */

@@ -8,7 +8,11 @@ function delCommand(c: Client): void {
   const argv = c.argv
   let deleted = 0
   for (let j = 1; j < argv.length; j++) {
-    if (c.db.delete(argv[j]!.toString('latin1'))) deleted++
+    const key = argv[j]!.toString('latin1')
+    if (c.db.delete(key)) {
+      c.modified(key)
+      deleted++
+    }
   }
   c.reply.integer(deleted)
 }

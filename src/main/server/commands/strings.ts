@@ -2,7 +2,7 @@
  * String commands (t_string.c): SET, GET.
  */
 import type { Client } from '../client'
-import { typeOf, WRONGTYPE_ERR } from '../keyspace/types'
+import { WRONGTYPE_ERR } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
 import { string2ll } from '../util'
 import type { CommandSpec, KeySpecFlag } from './types'
@@ -106,7 +106,7 @@ function getGeneric(c: Client): boolean {
     c.reply.nullBulk()
     return true
   }
-  if (typeOf(v) !== 'string') {
+  if (!(v instanceof Buffer)) {
     c.error(WRONGTYPE_ERR)
     return false
   }
@@ -140,6 +140,7 @@ function setCommand(c: Client): void {
     if (when <= Date.now()) db.delete(key)
     else db.setExpire(key, when)
   }
+  c.modified(key)
   if (!(flags & OBJ_SET_GET)) c.reply.raw(Shared.ok)
 }
 

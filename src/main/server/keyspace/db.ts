@@ -19,10 +19,21 @@ export class RedisDb {
   /** Cursor of the active expire cycle over `expires` (Map iterators survive deletions). */
   expireCursor: Iterator<[string, number]> | null = null
 
+  /**
+   * Called by signalModifiedKey: WATCH invalidation, client-side caching and keyspace
+   * events hang off it. Set by the server.
+   */
+  onModified: ((db: RedisDb, key: string) => void) | null = null
+
   constructor(
     readonly id: number,
     private readonly stats: KeyspaceStats
   ) {}
+
+  /** signalModifiedKey: every command that changes a key calls this, as in Redis. */
+  signalModifiedKey(key: string): void {
+    this.onModified?.(this, key)
+  }
 
   get size(): number {
     return this.dict.size

@@ -1,15 +1,24 @@
 /**
  * Values stored in the keyspace. Strings are Buffers (binary safe, treated as immutable:
  * replies may hand them to sockets by reference, so commands that modify a string build a
- * new Buffer). Lists, hashes, sets, sorted sets and streams join this union later, each as
- * its own class, and typeOf() grows with them.
+ * new Buffer). Each other type is its own class in its own file.
  */
-export type RedisValue = Buffer
+import { RedisHash } from './hash'
+import { RedisList } from './list'
+import { RedisSet } from './set'
+import { RedisZset } from './zset'
 
-export type RedisType = 'string'
+export type RedisValue = Buffer | RedisList | RedisHash | RedisSet | RedisZset
 
-export function typeOf(_value: RedisValue): RedisType {
-  return 'string'
+export type RedisType = 'string' | 'list' | 'hash' | 'set' | 'zset'
+
+/** TYPE's answer for a value. */
+export function typeOf(value: RedisValue): RedisType {
+  if (value instanceof Buffer) return 'string'
+  if (value instanceof RedisList) return 'list'
+  if (value instanceof RedisHash) return 'hash'
+  if (value instanceof RedisSet) return 'set'
+  return 'zset'
 }
 
 /** Redis's WRONGTYPE error (shared.wrongtypeerr), for Client.error(). */

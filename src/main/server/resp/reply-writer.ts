@@ -11,6 +11,7 @@
  * Status and error strings are "binary strings" (one char per byte, latin1), like the
  * Reply type of src/shared/reply.ts; bulkText() encodes text as UTF-8.
  */
+import { formatDouble17g } from '../numbers'
 
 export interface ReplySink {
   write(chunk: Buffer): unknown
@@ -138,6 +139,11 @@ export class ReplyWriter {
     this.pos += this.slab.write(s, this.pos, 'utf8')
     this.slab[this.pos++] = 13
     this.slab[this.pos++] = 10
+  }
+
+  /** addReplyDouble: Redis 7.0 sends doubles as bulk strings in %.17g form (RESP2). */
+  double(d: number): void {
+    this.bulkBinary(formatDouble17g(d))
   }
 
   nullBulk(): void {

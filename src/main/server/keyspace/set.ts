@@ -1,0 +1,2 @@
+/** The value of a set: owned by the sets work. (Placeholder until that family lands.) */
+export class RedisSet {}

@@ -1,0 +1,30 @@
+import { execFileSync } from 'node:child_process'
+import { describe, expect, test } from 'vitest'
+import { formatDouble17g, parseDouble } from '../../src/main/server/numbers'
+
+describe('doubles as Redis 7.0 prints and reads them', () => {
+  test('%.17g, checked against C doubles (python3 formats with the C library)', () => {
+    const values = [1.1, 3, -2.5, 0.1, 1e20, 1e-5, 123456789012345680000, 1 / 3, 2 ** 53, 1e16, 1e17, 0.0001, -0.00001234, 5e-324, 1.7976931348623157e308]
+    const script = "import sys; print('\\n'.join('%.17g' % float(a) for a in sys.argv[1:]), end='')"
+    const c = execFileSync('python3', ['-c', script, ...values.map(String)], { encoding: 'utf8' }).split('\n')
+    expect(values.map(formatDouble17g)).toEqual(c)
+    expect(formatDouble17g(Infinity)).toBe('inf')
+    expect(formatDouble17g(-Infinity)).toBe('-inf')
+    expect(formatDouble17g(0)).toBe('0')
+  })
+
+  test('strtod-like parsing', () => {
+    expect(parseDouble('1.5')).toBe(1.5)
+    expect(parseDouble('-1e3')).toBe(-1000)
+    expect(parseDouble('+inf')).toBe(Infinity)
+    expect(parseDouble('-inf')).toBe(-Infinity)
+    expect(parseDouble('.5')).toBe(0.5)
+    expect(parseDouble('5.')).toBe(5)
+    expect(parseDouble('0x10')).toBe(16)
+    expect(parseDouble(' 1')).toBeNull()
+    expect(parseDouble('1 ')).toBeNull()
+    expect(parseDouble('nan')).toBeNull()
+    expect(parseDouble('abc')).toBeNull()
+    expect(parseDouble('')).toBeNull()
+  })
+})
