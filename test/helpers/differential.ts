@@ -63,7 +63,7 @@ export function encodeCommand(args: (string | Buffer)[]): Buffer {
 
 /** A raw connection that reads whole replies. Args given as strings are binary strings. */
 export class RawConn {
-  private buf = Buffer.alloc(0)
+  private buf: Buffer = Buffer.alloc(0)
   private waiters: (() => void)[] = []
   closed = false
 
