@@ -145,7 +145,8 @@ export function errorLine(error: LocalError): string {
     case 'invalid-repeat':
       return 'Invalid redis-cli repeat command option value.'
     case 'failed':
-      return `Error: ${error.message}`
+      // Connection failures read exactly as redis-cli words them; other failures are the lab's.
+      return error.message.startsWith('Could not connect to Redis at ') ? error.message : `Error: ${error.message}`
   }
 }
 

@@ -97,6 +97,8 @@ describe('formatReply (redis-cli TTY format)', () => {
     expect(errorLine({ kind: 'invalid-arguments' })).toBe('Invalid argument(s)')
     expect(errorLine({ kind: 'invalid-repeat' })).toBe('Invalid redis-cli repeat command option value.')
     expect(errorLine({ kind: 'failed', message: 'node is stopped' })).toBe('Error: node is stopped')
+    const refused = 'Could not connect to Redis at 127.0.0.1:6379: Connection refused'
+    expect(errorLine({ kind: 'failed', message: refused })).toBe(refused)
   })
 
   it('parses the repeat prefix like strtol', () => {
