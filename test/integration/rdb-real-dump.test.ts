@@ -65,3 +65,36 @@ test('real Redis RESTOREs a string we compressed with our LZF and signed with ou
   expect(await conn.call('RESTORE', 'ours', '0', payload)).toBe('+OK\r\n')
   expect(bulk(await conn.call('GET', 'ours'))).toEqual(value)
 })
+
+test('listpacks and intsets: we read what real Redis DUMPs and it RESTOREs what we write', async () => {
+  const { readListpack, writeListpack } = await import('../../src/main/server/rdb/listpack')
+  const { readIntset, writeIntset } = await import('../../src/main/server/rdb/intset')
+  const sign = (body: Buffer): Buffer => Buffer.concat([body, new Crc64().update(body).bytes()])
+  const blobAt = (payload: Buffer, p: number): Buffer => {
+    const [len, next] = rdbLen(payload, p)
+    return payload.subarray(next, next + len)
+  }
+
+  await conn.call('DEL', 'h', 's')
+  await conn.call('HSET', 'h', 'f1', 'v1', 'n', '-123456', 'big', '9007199254740993')
+  const hdump = bulk(await conn.call('DUMP', 'h'))
+  expect(hdump[0]).toBe(16) // HASH_LISTPACK
+  expect(readListpack(blobAt(hdump, 1)).map(String)).toEqual(['f1', 'v1', 'n', '-123456', 'big', '9007199254740993'])
+
+  await conn.call('SADD', 's', '3', '1', '2', '-70000')
+  const sdump = bulk(await conn.call('DUMP', 's'))
+  expect(sdump[0]).toBe(11) // SET_INTSET
+  expect(readIntset(blobAt(sdump, 1))).toEqual(['-70000', '1', '2', '3'])
+
+  const lp = writeListpack(['field', 'value', 'count', '42'])
+  const hashBody = Buffer.concat([Buffer.from([16]), encLen(lp.length), lp, Buffer.from([10, 0])])
+  expect(await conn.call('RESTORE', 'h2', '0', sign(hashBody))).toBe('+OK\r\n')
+  expect(await conn.call('HGET', 'h2', 'count')).toBe('$2\r\n42\r\n')
+  expect(await conn.call('HGET', 'h2', 'field')).toBe('$5\r\nvalue\r\n')
+
+  const is = writeIntset([10, -5, 100000])
+  const setBody = Buffer.concat([Buffer.from([11]), encLen(is.length), is, Buffer.from([10, 0])])
+  expect(await conn.call('RESTORE', 's2', '0', sign(setBody))).toBe('+OK\r\n')
+  expect(await conn.call('SISMEMBER', 's2', '100000')).toBe(':1\r\n')
+  expect(await conn.call('SCARD', 's2')).toBe(':3\r\n')
+})
