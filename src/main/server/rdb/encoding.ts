@@ -1,0 +1,262 @@
+/**
+ * The RDB primitives (rdb.c's rdbSaveLen/rdbLoadLen, string encodings, expire times,
+ * binary doubles), shared by the file reader/writer, DUMP/RESTORE and full sync.
+ * Lengths are big-endian; integer strings, times and doubles little-endian.
+ */
+import { RdbError } from './errors'
+import { lzfCompress, lzfDecompress, LzfError } from './lzf'
+import { canonicalInt } from './string-int'
+
+const ENC_INT8 = 0
+const ENC_INT16 = 1
+const ENC_INT32 = 2
+const ENC_LZF = 3
+
+/** Appends to a growing list of chunks; small writes go through one scratch slab. */
+export class RdbWriter {
+  private chunks: Buffer[] = []
+  private slab = Buffer.allocUnsafe(64 * 1024)
+  private pos = 0
+  /** Total bytes written so far. */
+  length = 0
+
+  constructor(readonly compress = true) {}
+
+  private room(n: number): void {
+    if (this.pos + n <= this.slab.length) return
+    this.cut()
+    if (n > this.slab.length) this.slab = Buffer.allocUnsafe(n)
+  }
+
+  private cut(): void {
+    if (this.pos > 0) {
+      this.chunks.push(Buffer.from(this.slab.subarray(0, this.pos)))
+      this.pos = 0
+    }
+  }
+
+  byte(b: number): void {
+    this.room(1)
+    this.slab[this.pos++] = b
+    this.length++
+  }
+
+  raw(buf: Uint8Array): void {
+    if (buf.length > 4096) {
+      this.cut()
+      this.chunks.push(Buffer.from(buf))
+    } else {
+      this.room(buf.length)
+      this.slab.set(buf, this.pos)
+      this.pos += buf.length
+    }
+    this.length += buf.length
+  }
+
+  len(n: number): void {
+    if (n < 64) this.byte(n)
+    else if (n < 16384) {
+      this.byte(0x40 | (n >> 8))
+      this.byte(n & 0xff)
+    } else if (n <= 0xffffffff) {
+      this.room(5)
+      this.slab[this.pos] = 0x80
+      this.slab.writeUInt32BE(n, this.pos + 1)
+      this.pos += 5
+      this.length += 5
+    } else {
+      this.room(9)
+      this.slab[this.pos] = 0x81
+      this.slab.writeBigUInt64BE(BigInt(n), this.pos + 1)
+      this.pos += 9
+      this.length += 9
+    }
+  }
+
+  /** rdbSaveRawString: integer encoding when it applies, LZF when worth it, else plain. */
+  string(s: Uint8Array): void {
+    if (s.length <= 11) {
+      const v = canonicalInt(s)
+      if (typeof v === 'number' && v >= -2147483648 && v <= 2147483647) {
+        this.room(5)
+        if (v >= -128 && v <= 127) {
+          this.slab[this.pos++] = 0xc0 | ENC_INT8
+          this.slab.writeInt8(v, this.pos)
+          this.pos += 1
+          this.length += 2
+        } else if (v >= -32768 && v <= 32767) {
+          this.slab[this.pos++] = 0xc0 | ENC_INT16
+          this.slab.writeInt16LE(v, this.pos)
+          this.pos += 2
+          this.length += 3
+        } else {
+          this.slab[this.pos++] = 0xc0 | ENC_INT32
+          this.slab.writeInt32LE(v, this.pos)
+          this.pos += 4
+          this.length += 5
+        }
+        return
+      }
+    }
+    if (this.compress && s.length > 20) {
+      // Redis keeps the compressed form only when it saves at least 4 bytes.
+      const c = lzfCompress(s, s.length - 4)
+      if (c) {
+        this.byte(0xc0 | ENC_LZF)
+        this.len(c.length)
+        this.len(s.length)
+        this.raw(c)
+        return
+      }
+    }
+    this.len(s.length)
+    this.raw(s)
+  }
+
+  /** 8-byte little-endian signed milliseconds (EXPIRETIME_MS payload). */
+  millis(ms: number): void {
+    this.room(8)
+    this.slab.writeBigInt64LE(BigInt(ms), this.pos)
+    this.pos += 8
+    this.length += 8
+  }
+
+  /** 8-byte IEEE-754 little-endian (ZSET_2 scores). */
+  binaryDouble(d: number): void {
+    this.room(8)
+    this.slab.writeDoubleLE(d, this.pos)
+    this.pos += 8
+    this.length += 8
+  }
+
+  /** Takes everything written so far (the writer can go on). */
+  take(): Buffer[] {
+    this.cut()
+    const out = this.chunks
+    this.chunks = []
+    return out
+  }
+
+  toBuffer(): Buffer {
+    return Buffer.concat(this.take())
+  }
+}
+
+/** A bounds-checked cursor: every read past the end is an RdbError naming the offset. */
+export class RdbReader {
+  pos = 0
+
+  constructor(readonly buf: Buffer) {}
+
+  get remaining(): number {
+    return this.buf.length - this.pos
+  }
+
+  private need(n: number, what: string): void {
+    if (this.pos + n > this.buf.length) throw new RdbError(`truncated: ${what} needs ${n} bytes`, this.pos)
+  }
+
+  byte(): number {
+    this.need(1, 'a byte')
+    return this.buf[this.pos++]!
+  }
+
+  bytes(n: number, what = 'data'): Buffer {
+    this.need(n, what)
+    const out = this.buf.subarray(this.pos, this.pos + n)
+    this.pos += n
+    return out
+  }
+
+  /** rdbLoadLenByRef: a length, or a special encoding (isEncoded) from the low 6 bits. */
+  lenOrEncoding(): { len: number; encoded: boolean } {
+    const at = this.pos
+    const b = this.byte()
+    const type = b >> 6
+    if (type === 0) return { len: b & 0x3f, encoded: false }
+    if (type === 1) return { len: ((b & 0x3f) << 8) | this.byte(), encoded: false }
+    if (type === 3) return { len: b & 0x3f, encoded: true }
+    if (b === 0x80) {
+      this.need(4, 'a 32-bit length')
+      const v = this.buf.readUInt32BE(this.pos)
+      this.pos += 4
+      return { len: v, encoded: false }
+    }
+    if (b === 0x81) {
+      this.need(8, 'a 64-bit length')
+      const v = this.buf.readBigUInt64BE(this.pos)
+      this.pos += 8
+      if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new RdbError('length too large', at)
+      return { len: Number(v), encoded: false }
+    }
+    throw new RdbError(`unknown length encoding 0x${b.toString(16)}`, at)
+  }
+
+  len(): number {
+    const at = this.pos
+    const { len, encoded } = this.lenOrEncoding()
+    if (encoded) throw new RdbError('expected a length, found a string encoding', at)
+    return len
+  }
+
+  /** rdbGenericLoadStringObject: plain, integer-encoded or LZF strings. */
+  string(): Buffer {
+    const at = this.pos
+    const { len, encoded } = this.lenOrEncoding()
+    if (!encoded) return this.bytes(len, 'a string')
+    switch (len) {
+      case ENC_INT8:
+        return Buffer.from(String(this.bytes(1).readInt8(0)))
+      case ENC_INT16:
+        return Buffer.from(String(this.bytes(2).readInt16LE(0)))
+      case ENC_INT32:
+        return Buffer.from(String(this.bytes(4).readInt32LE(0)))
+      case ENC_LZF: {
+        const clen = this.len()
+        const ulen = this.len()
+        const data = this.bytes(clen, 'an LZF string')
+        try {
+          return lzfDecompress(data, ulen)
+        } catch (err) {
+          if (err instanceof LzfError) throw new RdbError(`invalid LZF string: ${err.message}`, at)
+          throw err
+        }
+      }
+      default:
+        throw new RdbError(`unknown string encoding ${len}`, at)
+    }
+  }
+
+  millis(): number {
+    this.need(8, 'an expire time')
+    const v = this.buf.readBigInt64LE(this.pos)
+    this.pos += 8
+    return Number(v)
+  }
+
+  seconds(): number {
+    this.need(4, 'an expire time')
+    const v = this.buf.readInt32LE(this.pos)
+    this.pos += 4
+    return v
+  }
+
+  binaryDouble(): number {
+    this.need(8, 'a double')
+    const v = this.buf.readDoubleLE(this.pos)
+    this.pos += 8
+    return v
+  }
+
+  /** The old ZSET (type 3) score: 1-byte length + ASCII, 253 NaN, 254 +inf, 255 -inf. */
+  asciiDouble(): number {
+    const at = this.pos
+    const n = this.byte()
+    if (n === 253) return NaN
+    if (n === 254) return Infinity
+    if (n === 255) return -Infinity
+    const v = Number(this.bytes(n, 'a score').toString('latin1'))
+    if (Number.isNaN(v)) throw new RdbError('invalid score', at)
+    return v
+  }
+}
