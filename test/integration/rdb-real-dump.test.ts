@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { Crc64 } from '../../src/main/server/rdb/crc64'
 import { lzfDecompress } from '../../src/main/server/rdb/lzf'
-import { RawConn } from '../helpers/differential'
+import { RawConn } from '../helpers/raw-conn'
 import { startRedisServer, type RealRedis } from '../helpers/redis-server'
 
 let real: RealRedis
