@@ -108,9 +108,26 @@ export function helpText(h: CommandHelp): string {
  */
 export function helpFor(query: string, help: Map<string, CommandHelp>): string | null {
   const q = query.trim().toLowerCase().replace(/\s+/g, ' ')
+  if (q === '') return GENERAL_HELP
+  if (q.startsWith('@')) {
+    // A group: every command and subcommand in it, without the group line.
+    const group = q.slice(1)
+    const hits = [...help.values()].filter((h) => h.group === group).sort((a, b) => (a.name < b.name ? -1 : 1))
+    return hits.length ? hits.map((h) => helpText(h).split('\n').slice(0, 3).join('\n')).join('\n\n') : null
+  }
   const hits = [...help.keys()].filter((n) => n === q || n.startsWith(`${q} `)).sort()
   return hits.length ? hits.map((n) => helpText(help.get(n)!)).join('\n\n') : null
 }
+
+/** What bare `help` prints in redis-cli 7.0 (the preferences part does not apply here). */
+export const GENERAL_HELP = [
+  'redis-cli 7.0.15',
+  'To get help about Redis commands type:',
+  '      "help @<group>" to get a list of commands in <group>',
+  '      "help <command>" for help on <command>',
+  '      "help <tab>" to get a list of possible help topics',
+  '      "quit" to exit'
+].join('\n')
 
 /**
  * The grey hint for a line being typed: the signature of the longest command or

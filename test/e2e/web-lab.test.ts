@@ -67,6 +67,18 @@ describe('web mode in Chromium: the first launch and a console', () => {
     await expect.poll(() => log.innerText()).toContain("(error) ERR unknown command 'FOO', with args beginning with: 'bar'")
     // The key count on the card follows the write.
     await expect.poll(() => first.innerText(), { timeout: 5_000 }).toMatch(/\b1 key\b/)
+    // Help, hints and completion come from the node's own COMMAND DOCS, as redis-cli shows them.
+    await input.fill('help set')
+    await input.press('Enter')
+    await expect.poll(() => log.innerText()).toContain('SET key value [NX|XX] [GET]')
+    await expect.poll(() => log.innerText()).toContain('summary: Set the string value of a key')
+    await input.fill('get ')
+    await expect.poll(() => page.getByTestId('hint').first().innerText()).toBe('key')
+    await input.fill('dbsi')
+    await input.press('Tab')
+    await expect.poll(() => input.inputValue()).toBe('DBSIZE')
+    await input.fill('FOO bar')
+    await input.press('Enter')
     // History: Up recalls the previous command.
     await input.press('ArrowUp')
     await expect.poll(() => input.inputValue()).toBe('FOO bar')

@@ -3,7 +3,7 @@
  * then the reply exactly as redis-cli prints it), and that node's command history.
  * Sessions outlive their panel: closing and reopening a console keeps its transcript.
  */
-import { ref, watch } from 'vue'
+import { markRaw, ref, shallowRef, watch } from 'vue'
 import { defineStore } from 'pinia'
 import { splitArgs } from '@shared/cli-args'
 import {
@@ -16,6 +16,7 @@ import {
   type PromptState
 } from '@shared/cli-format'
 import { bytesToText } from '@shared/reply'
+import { helpFor, parseCommandDocs, type CommandHelp } from '@shared/command-help'
 import { useLabStore } from './lab'
 
 /** A command line as echoed after its prompt, or what was printed for it. */
@@ -61,6 +62,9 @@ export const useConsolesStore = defineStore('consoles', () => {
   /** Node ids of the open console panels, left to right. */
   const openIds = ref<string[]>([])
   const queues = new Map<string, Promise<void>>()
+  /** Per node: help built from that node's own COMMAND DOCS (so it shows what it supports). */
+  const help = shallowRef<Record<string, Map<string, CommandHelp>>>({})
+  const helpLoading = new Map<string, Promise<Map<string, CommandHelp> | null>>()
   let entrySeq = 0
 
   function session(nodeId: string): ConsoleSession {
@@ -147,6 +151,13 @@ export const useConsolesStore = defineStore('consoles', () => {
       return
     }
     const first = args[0]!.toLowerCase()
+    if (first === 'help') {
+      echo()
+      const table = await loadHelp(nodeId)
+      const text = table ? helpFor(args.slice(1).join(' '), table) : null
+      if (text) push(s, { kind: 'output', text, error: false })
+      return
+    }
     if (first === 'quit' || first === 'exit') {
       close(nodeId)
       return
@@ -168,6 +179,27 @@ export const useConsolesStore = defineStore('consoles', () => {
       // A repeated command stops when its console is closed.
       if (!isOpen(nodeId) && repeated.repeat > 1) return
     }
+  }
+
+  /** Fetches and caches the node's COMMAND DOCS; null when the node cannot answer. */
+  function loadHelp(nodeId: string): Promise<Map<string, CommandHelp> | null> {
+    const have = help.value[nodeId]
+    if (have) return Promise.resolve(have)
+    let pending = helpLoading.get(nodeId)
+    if (!pending) {
+      pending = lab
+        .execute(nodeId, ['COMMAND', 'DOCS'])
+        .then((reply) => {
+          if (reply.type !== 'array') return null
+          const table = markRaw(parseCommandDocs(reply))
+          help.value = { ...help.value, [nodeId]: table }
+          return table
+        })
+        .catch(() => null)
+        .finally(() => helpLoading.delete(nodeId))
+      helpLoading.set(nodeId, pending)
+    }
+    return pending
   }
 
   /**
@@ -203,10 +235,14 @@ export const useConsolesStore = defineStore('consoles', () => {
       for (const [id, status] of list) {
         const s = sessions.value[id]
         if (s && status !== 'running') s.prompt = initialPromptState()
+        if (status !== 'running' && help.value[id]) {
+          const { [id]: _gone, ...rest } = help.value
+          help.value = rest
+        }
       }
       openIds.value = openIds.value.filter((id) => present.has(id) || !lab.loaded)
     }
   )
 
-  return { sessions, openIds, session, entries, prompt, isOpen, open, close, clear, historyUp, historyDown, run }
+  return { sessions, openIds, help, session, entries, prompt, isOpen, open, close, clear, historyUp, historyDown, run, loadHelp }
 })
