@@ -66,7 +66,7 @@ export class ReplicaLink extends EventEmitter<ReplicaLinkEvents> {
   readOffset = 0
   lastIo = Date.now()
   private socket: net.Socket
-  private buf = Buffer.alloc(0)
+  private buf: Buffer = Buffer.alloc(0)
   private phase: 'ping' | 'replconf' | 'psync' | 'bulk-header' | 'bulk' | 'wait-load' | 'stream' = 'ping'
   private repliesExpected = 0
   private authPending = false
