@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import net from 'node:net'
 import { freePort } from './ports'
 
@@ -41,8 +43,9 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RealRe
     const port = await freePort()
     const child: ChildProcess = spawn(
       REDIS_SERVER_BIN,
+      // Its own directory: a SAVE or SHUTDOWN in a test must not leave dump.rdb in the repo.
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-        '--daemonize', 'no', ...extraArgs],
+        '--daemonize', 'no', '--dir', mkdtempSync(join(tmpdir(), 'real-redis-')), ...extraArgs],
       { stdio: ['ignore', 'pipe', 'pipe'] }
     )
     let output = ''
