@@ -25,6 +25,11 @@ export interface ReplicaLinkOptions {
   cached: { replid: string; offset: number } | null
   /** repl-timeout, seconds. */
   timeoutSec?: number
+  /**
+   * Opens the TCP connection; the lab passes one that simulates network faults (a cut
+   * link, added latency) without touching either node's state. Default: net.connect.
+   */
+  connect?: (host: string, port: number) => net.Socket
 }
 
 export interface FullSync {
@@ -79,7 +84,7 @@ export class ReplicaLink extends EventEmitter<ReplicaLinkEvents> {
 
   constructor(readonly opts: ReplicaLinkOptions) {
     super()
-    this.socket = net.connect({ host: opts.host, port: opts.port })
+    this.socket = opts.connect ? opts.connect(opts.host, opts.port) : net.connect({ host: opts.host, port: opts.port })
     this.socket.setNoDelay(true)
     this.socket.on('connect', () => this.onConnect())
     this.socket.on('data', (d: Buffer) => this.onData(d))
