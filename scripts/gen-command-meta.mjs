@@ -90,11 +90,17 @@ function keySpec(raw) {
   const spec = { flags: m.flags }
   if (m.notes !== undefined) spec.notes = m.notes
   spec.beginSearch =
-    bs.type === 'index' ? { type: 'index', index: bspec.index } : { type: 'keyword', keyword: bspec.keyword, startfrom: bspec.startfrom }
+    bs.type === 'index'
+      ? { type: 'index', index: bspec.index }
+      : bs.type === 'keyword'
+        ? { type: 'keyword', keyword: bspec.keyword, startfrom: bspec.startfrom }
+        : { type: 'unknown' }
   spec.findKeys =
     fk.type === 'range'
       ? { type: 'range', lastkey: fspec.lastkey, keystep: fspec.keystep, limit: fspec.limit }
-      : { type: 'keynum', keynumidx: fspec.keynumidx, firstkey: fspec.firstkey, keystep: fspec.keystep }
+      : fk.type === 'keynum'
+        ? { type: 'keynum', keynumidx: fspec.keynumidx, firstkey: fspec.firstkey, keystep: fspec.keystep }
+        : { type: 'unknown' }
   return spec
 }
 

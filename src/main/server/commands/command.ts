@@ -30,6 +30,8 @@ function replyKeySpecs(w: ReplyWriter, specs: readonly KeySpec[]): void {
       w.mapLen(1)
       w.bulkText('index')
       w.integer(ks.beginSearch.index)
+    } else if (ks.beginSearch.type === 'unknown') {
+      w.mapLen(0)
     } else {
       w.mapLen(2)
       w.bulkText('keyword')
@@ -42,6 +44,10 @@ function replyKeySpecs(w: ReplyWriter, specs: readonly KeySpec[]): void {
     w.bulkText('type')
     w.bulkText(ks.findKeys.type)
     w.bulkText('spec')
+    if (ks.findKeys.type === 'unknown') {
+      w.mapLen(0)
+      continue
+    }
     w.mapLen(3)
     if (ks.findKeys.type === 'range') {
       w.bulkText('lastkey')
@@ -212,6 +218,8 @@ export function getKeysUsingKeySpecs(cmd: RedisCommand, argv: Buffer[]): KeyRef[
   const out: KeyRef[] = []
   for (const spec of cmd.keySpecs ?? []) {
     if (spec.flags.includes('not_key')) continue
+    // Keys the specs cannot locate are the command's getKeys procedure's business.
+    if (spec.beginSearch.type === 'unknown' || spec.findKeys.type === 'unknown') continue
     let first = 0
     const bs = spec.beginSearch
     if (bs.type === 'index') {

@@ -23,10 +23,13 @@ export type KeySpecFlag =
 export type BeginSearch =
   | { type: 'index'; index: number }
   | { type: 'keyword'; keyword: string; startfrom: number }
+  /** Keys that cannot be found from the arguments alone (SORT's BY/GET/STORE). */
+  | { type: 'unknown' }
 
 export type FindKeys =
   | { type: 'range'; lastkey: number; keystep: number; limit: number }
   | { type: 'keynum'; keynumidx: number; firstkey: number; keystep: number }
+  | { type: 'unknown' }
 
 export interface KeySpec {
   notes?: string
