@@ -12,6 +12,8 @@ import { keysCommands } from './keys'
 import { serverCommands } from './server'
 import { stringsCommands } from './strings'
 import { commandCommands } from './command'
+import { hashesCommands } from './hashes'
+import { setsCommands } from './sets'
 import type { CommandSpec, RedisCommand } from './types'
 
 function resolve(spec: CommandSpec, parent: RedisCommand | null): RedisCommand {
@@ -41,7 +43,9 @@ export function buildCommandTable(): Map<string, RedisCommand> {
     stringsCommands,
     keysCommands,
     serverCommands,
-    commandCommands
+    commandCommands,
+    hashesCommands,
+    setsCommands
   ]) {
     for (const spec of family) {
       if (table.has(spec.name)) throw new Error(`duplicate command ${spec.name}`)

@@ -1,33 +1,78 @@
 /**
  * One Redis database (db.c): the main dictionary and the expires dictionary, with lazy
  * expiration on access. Keys are binary strings (Buffer.toString('latin1')).
+ *
+ * `dict` and `expires` are read-only outside this file: add, overwrite and remove keys
+ * only through set/delete/setExpire/removeExpire/flush, which also keep the SCAN index
+ * (keyspace/scan.ts) in step with the dictionary.
  */
+import { ScanIndex } from './scan'
 import type { RedisValue } from './types'
 
 export interface KeyspaceStats {
   keyspaceHits: number
   keyspaceMisses: number
   expiredKeys: number
+  /** INFO stats expired_stale_perc / 100: smoothed share of expired keys in the samples. */
+  expiredStalePerc: number
+  /** INFO stats expired_time_cap_reached_count. */
+  expiredTimeCapReachedCount: number
+  /** INFO stats expire_cycle_cpu_milliseconds (time spent in active expire cycles). */
+  expireCycleCpuMs: number
 }
+
+/**
+ * How expired keys are treated (Redis's expireIfNeeded on a master vs a replica). Shared by
+ * all databases of a server; the replication engine flips it.
+ */
+export interface ExpirePolicy {
+  /**
+   * This server replicates a master: expired keys read as missing but are not deleted (the
+   * master's DELs do that), and the active expire cycle does not run.
+   */
+  replica: boolean
+  /** Set while executing a command received from the master: nothing counts as expired. */
+  fromMaster: boolean
+}
+
+/**
+ * Strings whose OBJECT ENCODING is 'raw' whatever their length (Redis's results of
+ * APPEND/SETRANGE on an existing value, which are sds strings never re-encoded). String
+ * commands add their results here; see objectEncoding in commands/keys.ts.
+ */
+export const rawEncodedStrings = new WeakSet<Buffer>()
 
 export class RedisDb {
   dict = new Map<string, RedisValue>()
   /** Absolute expire time in unix milliseconds, for keys that have one. */
   expires = new Map<string, number>()
+  /** The keys of dict, bucketed for SCAN and RANDOMKEY. */
+  scanIndex = new ScanIndex()
   /** Running estimate of the average TTL (ms) of volatile keys, as INFO keyspace shows. */
   avgTtl = 0
   /** Cursor of the active expire cycle over `expires` (Map iterators survive deletions). */
-  expireCursor: Iterator<[string, number]> | null = null
+  expireCursor: Iterator<string> | null = null
 
   /**
    * Called by signalModifiedKey: WATCH invalidation, client-side caching and keyspace
    * events hang off it. Set by the server.
    */
   onModified: ((db: RedisDb, key: string) => void) | null = null
+  /**
+   * Called when a key is removed because it expired (on access or by the active expire
+   * cycle), after it was removed: the replication engine propagates a DEL from it.
+   */
+  onExpired: ((db: RedisDb, key: string) => void) | null = null
+  /**
+   * Called when the whole database changes at once (FLUSHDB/FLUSHALL, SWAPDB: Redis's
+   * signalFlushedDb / touchAllWatchedKeysInDb): WATCH hangs off it.
+   */
+  onFlushed: ((db: RedisDb) => void) | null = null
 
   constructor(
     readonly id: number,
-    private readonly stats: KeyspaceStats
+    private readonly stats: KeyspaceStats,
+    readonly policy: ExpirePolicy = { replica: false, fromMaster: false }
   ) {}
 
   /** signalModifiedKey: every command that changes a key calls this, as in Redis. */
@@ -39,20 +84,31 @@ export class RedisDb {
     return this.dict.size
   }
 
-  /** Deletes the key if its time has come (expireIfNeeded). Returns true if it expired. */
+  /**
+   * expireIfNeeded: true if the key's time has come (it is then deleted, except on a
+   * replica, where it only reads as missing).
+   */
   expireIfNeeded(key: string, now = Date.now()): boolean {
     const when = this.expires.get(key)
     if (when === undefined || when > now) return false
-    this.dict.delete(key)
+    const p = this.policy
+    if (p.replica) return !p.fromMaster
+    this.deleteExpired(key)
+    return true
+  }
+
+  /** deleteExpiredKeyAndPropagate: removes an expired key, counts it, fires the hooks. */
+  deleteExpired(key: string): void {
+    if (this.dict.delete(key)) this.scanIndex.delete(key)
     this.expires.delete(key)
     this.stats.expiredKeys++
-    return true
+    this.onModified?.(this, key)
+    this.onExpired?.(this, key)
   }
 
   /** lookupKeyRead: counts keyspace hits/misses. */
   lookupRead(key: string): RedisValue | undefined {
-    if (this.expires.size > 0) this.expireIfNeeded(key)
-    const v = this.dict.get(key)
+    const v = this.expires.size > 0 && this.expireIfNeeded(key) ? undefined : this.dict.get(key)
     if (v === undefined) this.stats.keyspaceMisses++
     else this.stats.keyspaceHits++
     return v
@@ -60,27 +116,38 @@ export class RedisDb {
 
   /** lookupKeyWrite: no hit/miss accounting. */
   lookupWrite(key: string): RedisValue | undefined {
-    if (this.expires.size > 0) this.expireIfNeeded(key)
+    if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined
+    return this.dict.get(key)
+  }
+
+  /** The value without expiring or accounting (lookupKey with LOOKUP_NOTOUCH|NOEXPIRE). */
+  peek(key: string): RedisValue | undefined {
     return this.dict.get(key)
   }
 
   exists(key: string): boolean {
-    if (this.expires.size > 0) this.expireIfNeeded(key)
+    if (this.expires.size > 0 && this.expireIfNeeded(key)) return false
     return this.dict.has(key)
   }
 
-  /** setKey: overwrites the value; drops the TTL unless keepTtl. */
+  /** setKey/dbAdd/dbOverwrite: stores the value; drops the TTL unless keepTtl. */
   set(key: string, value: RedisValue, keepTtl = false): void {
-    this.dict.set(key, value)
-    if (!keepTtl && this.expires.size > 0) this.expires.delete(key)
+    const dict = this.dict
+    const n = dict.size
+    dict.set(key, value)
+    if (dict.size !== n) this.scanIndex.add(key)
+    else if (!keepTtl && this.expires.size > 0) this.expires.delete(key)
   }
 
+  /** dbDelete: removes the key (and its TTL). False if it did not exist (or had expired). */
   delete(key: string): boolean {
     if (this.expires.size > 0) {
       if (this.expireIfNeeded(key)) return false
       this.expires.delete(key)
     }
-    return this.dict.delete(key)
+    if (!this.dict.delete(key)) return false
+    this.scanIndex.delete(key)
+    return true
   }
 
   setExpire(key: string, whenMs: number): void {
@@ -95,6 +162,21 @@ export class RedisDb {
     return this.expires.delete(key)
   }
 
+  /**
+   * dbRandomKey: a random key that is not expired (expired ones met are deleted), or null.
+   * O(1) expected.
+   */
+  randomKey(): string | null {
+    // On a master each expired key met is deleted, so this ends; a replica gives up after
+    // 100 tries when every key is volatile, as Redis does.
+    for (let tries = 0; ; tries++) {
+      const key = this.scanIndex.randomName()
+      if (key === null) return null
+      if (this.expires.size === 0 || !this.expireIfNeeded(key)) return key
+      if (this.policy.replica && tries >= 100 && this.expires.size === this.dict.size) return key
+    }
+  }
+
   /** Empties the database; returns the number of keys removed. */
   flush(): number {
     const n = this.dict.size
@@ -102,8 +184,27 @@ export class RedisDb {
     // (what FLUSHALL ASYNC does in Redis).
     this.dict = new Map()
     this.expires = new Map()
+    this.scanIndex = new ScanIndex()
     this.avgTtl = 0
     this.expireCursor = null
+    this.onFlushed?.(this)
     return n
+  }
+
+  /** SWAPDB: exchanges the contents (not the identities, hooks or ids) of two databases. */
+  swapWith(other: RedisDb): void {
+    const { dict, expires, scanIndex, avgTtl } = this
+    this.dict = other.dict
+    this.expires = other.expires
+    this.scanIndex = other.scanIndex
+    this.avgTtl = other.avgTtl
+    other.dict = dict
+    other.expires = expires
+    other.scanIndex = scanIndex
+    other.avgTtl = avgTtl
+    this.expireCursor = null
+    other.expireCursor = null
+    this.onFlushed?.(this)
+    other.onFlushed?.(other)
   }
 }
