@@ -25,7 +25,7 @@ export interface RdbEncodingLimits {
 
 /** Redis 7.0's defaults. */
 export const DEFAULT_LIMITS: RdbEncodingLimits = {
-  hashMaxListpackEntries: 128,
+  hashMaxListpackEntries: 512,
   hashMaxListpackValue: 64,
   zsetMaxListpackEntries: 128,
   zsetMaxListpackValue: 64,
