@@ -14,7 +14,8 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          web: resolve(__dirname, 'src/main/web.ts')
+          web: resolve(__dirname, 'src/main/web.ts'),
+          'server-cli': resolve(__dirname, 'src/main/server-cli.ts')
         }
       }
     }

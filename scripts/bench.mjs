@@ -1,0 +1,280 @@
+// `npm run bench`: the embedded server (lab-server, a separate Node process) against a real
+// redis-server, both driven by redis-benchmark on free ports, process vs process.
+//
+//   node scripts/bench.mjs [--quick] [--tests set,get,...] [--keys N] [--no-memory]
+//
+// Needs a build (`npm run build`; `npm run bench` does it) and redis-server/redis-benchmark
+// in PATH. Never part of `npm test`. Always exits 0 once it could run: a command our server
+// does not implement yet shows as "n/a (not implemented)".
+import { spawn, execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const CLI = join(root, 'out', 'main', 'server-cli.js')
+const DEFAULT_TESTS = 'set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange_100,mset'
+const DEPTHS = [1, 16]
+const CLIENTS = 50
+const RUN_TIMEOUT_MS = 600_000
+
+function parseArgs(argv) {
+  const o = { quick: false, tests: DEFAULT_TESTS.split(','), keys: null, memory: true, requests: null }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--quick') o.quick = true
+    else if (a === '--tests') o.tests = String(argv[++i] ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)
+    else if (a === '--keys') o.keys = Number(argv[++i])
+    else if (a === '-n' || a === '--requests') o.requests = Number(argv[++i])
+    else if (a === '--no-memory') o.memory = false
+    else if (a === '-h' || a === '--help') {
+      console.log('usage: node scripts/bench.mjs [--quick] [--tests set,get,...] [-n requests] [--keys N] [--no-memory]')
+      process.exit(0)
+    } else {
+      console.error(`bench: unknown option ${a}`)
+      process.exit(2)
+    }
+  }
+  o.requests ??= o.quick ? 20_000 : 200_000
+  o.keys ??= o.quick ? 200_000 : 1_000_000
+  return o
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.once('error', reject)
+    srv.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/** Sends one command, resolves with the first reply line (enough for +OK / -ERR / :n). */
+function command(port, args, timeoutMs = 600_000) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1')
+    let buf = ''
+    sock.setTimeout(timeoutMs, () => {
+      sock.destroy()
+      reject(new Error(`timeout: ${args.join(' ')}`))
+    })
+    sock.on('error', reject)
+    sock.on('connect', () => {
+      let req = `*${args.length}\r\n`
+      for (const a of args) req += `$${Buffer.byteLength(String(a))}\r\n${a}\r\n`
+      sock.write(req)
+    })
+    sock.on('data', (d) => {
+      buf += d.toString('latin1')
+      const eol = buf.indexOf('\r\n')
+      if (eol !== -1) {
+        sock.destroy()
+        resolve(buf.slice(0, eol))
+      }
+    })
+  })
+}
+
+async function waitReady(port, child, name) {
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`)
+    try {
+      if ((await command(port, ['PING'], 500)) === '+PONG') return
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`${name} did not answer PING on port ${port}`)
+}
+
+async function startServer(name, cmd, args, port) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] })
+  await waitReady(port, child, name)
+  return { name, port, child, pid: child.pid }
+}
+
+function stopServer(s) {
+  return new Promise((resolve) => {
+    if (s.child.exitCode !== null) return resolve()
+    s.child.once('exit', () => resolve())
+    s.child.kill('SIGTERM')
+    setTimeout(() => s.child.kill('SIGKILL'), 5000).unref()
+  })
+}
+
+function rssKb(pid) {
+  try {
+    return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim())
+  } catch {
+    return NaN
+  }
+}
+
+/** Runs redis-benchmark for one test; ops/s by test name, or 'n/a' when the server errors. */
+function runBenchmark(port, test, requests, depth) {
+  return new Promise((resolve) => {
+    const args = ['-h', '127.0.0.1', '-p', String(port), '-c', String(CLIENTS), '-n', String(requests),
+      '-P', String(depth), '-q', '-e', '-t', test]
+    const child = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d.toString()))
+    child.stderr.on('data', (d) => (out += d.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS)
+    child.on('exit', () => {
+      clearTimeout(timer)
+      const errored = /Error from server|ERR unknown command|ERR wrong number/i.test(out)
+      let ops = null
+      for (const line of out.split(/[\r\n]+/)) {
+        const m = /^([A-Z_0-9]+)(?: \(([^)]*)\))?: ([\d.]+) requests per second/.exec(line.trim())
+        if (!m || /needed to benchmark/.test(m[2] ?? '')) continue
+        if (m[1].toLowerCase() === test.toLowerCase()) ops = Number(m[3])
+      }
+      if (errored) resolve({ ops: null, note: 'n/a (not implemented)', detail: firstError(out) })
+      else if (ops === null) resolve({ ops: null, note: 'n/a (failed)', detail: out.trim().split('\n').pop() })
+      else resolve({ ops })
+    })
+  })
+}
+
+function firstError(out) {
+  const m = /Error from server: ([^\r\n]*)/.exec(out)
+  return m ? m[1] : ''
+}
+
+/** Loads `count` keys of 100-byte values with pipelined SETs (keys key:0..), like DEBUG POPULATE. */
+function pipelinedLoad(port, count) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1')
+    const BATCH = 10_000
+    let sent = 0
+    let replies = 0
+    let pending = ''
+    sock.on('error', reject)
+    const value = 'v'.repeat(100)
+    const sendBatch = () => {
+      const end = Math.min(sent + BATCH, count)
+      let req = ''
+      for (let i = sent; i < end; i++) {
+        const key = `key:${i}`
+        req += `*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$100\r\n${value}\r\n`
+      }
+      sent = end
+      sock.write(req)
+    }
+    sock.on('connect', sendBatch)
+    sock.on('data', (d) => {
+      pending += d.toString('latin1')
+      let idx
+      while ((idx = pending.indexOf('\r\n')) !== -1) {
+        const line = pending.slice(0, idx)
+        pending = pending.slice(idx + 2)
+        if (line[0] === '-') {
+          sock.destroy()
+          return reject(new Error(line))
+        }
+        replies++
+      }
+      if (replies === count) {
+        sock.destroy()
+        resolve()
+      } else if (replies === sent && sent < count) sendBatch()
+    })
+  })
+}
+
+async function loadKeys(servers, count) {
+  // DEBUG POPULATE where both implement it, the same pipelined SET loop on both otherwise.
+  const replies = []
+  for (const s of servers) {
+    await command(s.port, ['FLUSHALL'])
+    replies.push(await command(s.port, ['DEBUG', 'POPULATE', String(count), 'key', '100']))
+  }
+  if (replies.every((r) => r === '+OK')) return `DEBUG POPULATE ${count} key 100`
+  for (const s of servers) {
+    await command(s.port, ['FLUSHALL'])
+    await pipelinedLoad(s.port, count)
+  }
+  return `pipelined SET of ${count} keys (key:N, 100-byte values): DEBUG POPULATE not available on ${servers.filter((_, i) => replies[i] !== '+OK').map((s) => s.name).join(', ')}`
+}
+
+function fmtOps(r) {
+  return r.ops === null ? r.note : r.ops.toFixed(0)
+}
+
+function table(rows, header) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2))
+  if (!existsSync(CLI)) {
+    console.error(`bench: ${CLI} is missing: run \`npm run build\` first (or use \`npm run bench\`)`)
+    process.exit(1)
+  }
+  const realPort = await freePort()
+  const oursPort = await freePort()
+  const real = await startServer('real', 'redis-server',
+    ['--port', String(realPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no',
+      '--enable-debug-command', 'yes'], realPort)
+  const ours = await startServer('ours', process.execPath, [CLI, '--port', String(oursPort), '--save', '', '--enable-debug-command', 'yes'], oursPort)
+  const servers = [real, ours]
+  const version = execFileSync('redis-server', ['--version']).toString().trim()
+  console.log(`# ${version}`)
+  console.log(`# node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${new Date().toISOString()}`)
+  console.log(`# redis-benchmark -c ${CLIENTS} -n ${opts.requests} -q -t <test> at -P ${DEPTHS.join(' and -P ')}; real on ${realPort}, lab-server on ${oursPort}`)
+
+  try {
+    const rows = []
+    let flip = false
+    for (const depth of DEPTHS) {
+      for (const test of opts.tests) {
+        const results = {}
+        // alternate who goes first so both see the machine's noise alike
+        const order = flip ? [ours, real] : [real, ours]
+        flip = !flip
+        for (const s of order) {
+          await command(s.port, ['FLUSHALL'])
+          results[s.name] = await runBenchmark(s.port, test, opts.requests, depth)
+        }
+        const r = results.real
+        const o = results.ours
+        const ratio = r.ops && o.ops ? (o.ops / r.ops).toFixed(2) : '-'
+        rows.push([test, `-P ${depth}`, fmtOps(r), fmtOps(o), ratio])
+        process.stderr.write(`  ${test} -P ${depth}: real ${fmtOps(r)}, ours ${fmtOps(o)}, ratio ${ratio}${o.detail ? ` (${o.detail})` : ''}\n`)
+      }
+    }
+    console.log('')
+    console.log(table(rows, ['test', 'pipeline', 'real ops/s', 'ours ops/s', 'ours/real']))
+
+    if (opts.memory) {
+      const before = servers.map((s) => rssKb(s.pid))
+      const how = await loadKeys(servers, opts.keys)
+      await new Promise((r) => setTimeout(r, 1000))
+      const after = servers.map((s) => rssKb(s.pid))
+      const mb = (kb) => (Number.isFinite(kb) ? (kb / 1024).toFixed(1) : '?')
+      console.log('')
+      console.log(`Memory: ${how}; RSS from ps -o rss`)
+      console.log(table(
+        servers.map((s, i) => [s.name === 'real' ? 'redis-server' : 'lab-server', mb(before[i]), mb(after[i]), mb(after[i] - before[i])]),
+        ['server', 'RSS before (MB)', 'RSS after (MB)', 'delta (MB)']
+      ))
+      const ratio = (after[1] - before[1]) / (after[0] - before[0])
+      if (Number.isFinite(ratio)) console.log(`lab-server uses ${ratio.toFixed(2)}x the memory of redis-server for the data set`)
+    }
+  } finally {
+    await Promise.all(servers.map(stopServer))
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench: ${err?.stack ?? err}`)
+  process.exit(1)
+})
