@@ -54,6 +54,7 @@ describe('the lab', () => {
       const conf = readFileSync(join(dataDir, 'nodes', n.id, 'redis.conf'), 'utf8')
       expect(conf).toContain(`port ${n.port}\n`)
       expect(conf).toContain('bind 127.0.0.1\n')
+      expect(conf).toContain('enable-debug-command local\n')
     }
     // A write through redis-cli shows up in the node's key count.
     await redisCli(nodes[0]!.port, 'SET', 'k', 'v')
@@ -84,6 +85,10 @@ describe('the lab', () => {
       type: 'error',
       value: "ERR wrong number of arguments for 'get' command"
     })
+    // DEBUG is on for the lab's (loopback) clients: consistency checks use DEBUG DIGEST.
+    const digest = await lab.call('execute', { id, args: ['DEBUG', 'DIGEST'] })
+    expect(digest).toMatchObject({ type: 'status', value: expect.stringMatching(/^[0-9a-f]{40}$/) })
+    expect(digest).not.toEqual({ type: 'status', value: '0'.repeat(40) })
     expect(await lab.call('execute', { id, args: ['QUIT'] })).toEqual({ type: 'status', value: 'OK' })
     expect(await lab.call('execute', { id, args: ['GET', 'k'] })).toEqual({ type: 'bulk', value: 'v' })
 

@@ -6,6 +6,12 @@ import { writeNodeConfig } from './node-config'
 
 const PORT_SEARCH_SPAN = 100
 
+/**
+ * What the lab changes from Redis's defaults: DEBUG (DIGEST for consistency checks, SLEEP
+ * for lessons) from loopback clients, which every lab client is.
+ */
+export const NODE_CONFIG: Record<string, string> = { 'enable-debug-command': 'local' }
+
 export interface EmbeddedNodeOptions {
   id: string
   host: string
@@ -65,7 +71,7 @@ export class EmbeddedNode {
     const last = opts.moveIfTaken ? Math.min(65535, wanted + PORT_SEARCH_SPAN) : wanted
     for (let port = wanted; port <= last; port++) {
       if (port !== wanted && opts.avoid.has(port)) continue
-      const server = new RedisServer({ port, host: this.host })
+      const server = new RedisServer({ port, host: this.host, config: NODE_CONFIG })
       try {
         await server.listen()
       } catch (err) {
@@ -82,7 +88,7 @@ export class EmbeddedNode {
       this.server = server
       this.keys = server.keyCount()
       server.on('keys', () => this.scheduleKeys())
-      await writeNodeConfig(this.dir, this.host, port)
+      await writeNodeConfig(this.dir, this.host, port, NODE_CONFIG)
       this.setStatus('running')
       return
     }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
  * persistence work grows this into the full config with CONFIG REWRITE; for now it
  * records where the node listens.
  */
-export async function writeNodeConfig(nodeDir: string, host: string, port: number): Promise<string> {
+export async function writeNodeConfig(nodeDir: string, host: string, port: number, extra: Record<string, string> = {}): Promise<string> {
   await mkdir(nodeDir, { recursive: true })
   const path = join(nodeDir, 'redis.conf')
   const text = [
@@ -14,6 +14,7 @@ export async function writeNodeConfig(nodeDir: string, host: string, port: numbe
     `bind ${host}`,
     `port ${port}`,
     `dir ${quoteIfNeeded(nodeDir)}`,
+    ...Object.entries(extra).map(([k, v]) => `${k} ${quoteIfNeeded(v)}`),
     ''
   ].join('\n')
   await writeFile(path, text)
