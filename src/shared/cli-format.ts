@@ -60,21 +60,44 @@ function formatTTY(r: Reply, prefix: string): string {
       return `(integer) ${r.value}\n`
     case 'bulk':
       return r.value === null ? '(nil)\n' : quoteBytes(r.value) + '\n'
-    case 'array': {
+    case 'null':
+      return '(nil)\n'
+    case 'double':
+      return `(double) ${r.value}\n`
+    case 'bool':
+      return r.value ? '(true)\n' : '(false)\n'
+    case 'bignum':
+      return `(big number) ${r.value}\n`
+    case 'verbatim':
+      return r.value + '\n'
+    case 'array':
+    case 'set':
+    case 'push':
+    case 'map': {
       const items = r.value
       if (items === null) return '(nil)\n'
-      if (items.length === 0) return '(empty array)\n'
-      const idxlen = String(items.length).length
+      if (items.length === 0) return `(empty ${EMPTY_NAMES[r.type]})\n`
+      const isMap = r.type === 'map'
+      const idxlen = String(isMap ? items.length / 2 : items.length).length
       const childPrefix = prefix + ' '.repeat(idxlen + 2)
+      const sep = r.type === 'set' ? '~' : isMap ? '#' : ')'
       let out = ''
-      items.forEach((item, i) => {
-        out += (i === 0 ? '' : prefix) + String(i + 1).padStart(idxlen, ' ') + ') '
-        out += formatTTY(item, childPrefix)
-      })
+      for (let i = 0; i < items.length; i++) {
+        const idx = (isMap ? i / 2 : i) + 1
+        out += (i === 0 ? '' : prefix) + String(idx).padStart(idxlen, ' ') + sep + ' '
+        out += formatTTY(items[i]!, childPrefix)
+        if (isMap) {
+          // The key's newline becomes " => ", then the value.
+          out = out.slice(0, -1) + ' => ' + formatTTY(items[++i] ?? { type: 'null' }, childPrefix)
+        }
+      }
       return out
     }
   }
 }
+
+/** redis-cli's "(empty …)" names per aggregate type. */
+const EMPTY_NAMES = { array: 'array', map: 'hash', set: 'set', push: 'push' } as const
 
 /**
  * What redis-cli prints for a reply in an interactive session, without the final newline:
@@ -95,7 +118,18 @@ export function formatRawReply(reply: Reply): string {
       return String(reply.value)
     case 'bulk':
       return reply.value ?? ''
+    case 'null':
+      return ''
+    case 'double':
+    case 'bignum':
+    case 'verbatim':
+      return reply.value
+    case 'bool':
+      return reply.value ? '(true)' : '(false)'
     case 'array':
+    case 'set':
+    case 'push':
+    case 'map':
       return (reply.value ?? []).map(formatRawReply).join('\n')
   }
 }
@@ -191,7 +225,7 @@ export function nextPromptState(state: PromptState, args: readonly string[], rep
   const cmd = (args[0] ?? '').toLowerCase()
   const argc = args.length
   const isError = reply.type === 'error'
-  const isNil = (reply.type === 'bulk' || reply.type === 'array') && reply.value === null
+  const isNil = reply.type === 'null' || ((reply.type === 'bulk' || reply.type === 'array') && reply.value === null)
   if (cmd === 'select' && argc === 2 && !isError) return { ...state, db: atoi(args[1]!) }
   if (cmd === 'multi' && argc === 1 && !isError) return { ...state, inMulti: true, preMultiDb: state.db }
   if (cmd === 'exec' && argc === 1 && state.inMulti) {

@@ -11,6 +11,23 @@ export type Reply =
   | { type: 'integer'; value: number | string }
   | { type: 'bulk'; value: string | null }
   | { type: 'array'; value: Reply[] | null }
+  // RESP3 (HELLO 3): blob errors (`!`) read as 'error', attributes (`|`) are skipped.
+  /** `_` */
+  | { type: 'null' }
+  /** `,` — the text as sent ("1.5", "inf", "-inf", "nan"), exact. */
+  | { type: 'double'; value: string }
+  /** `#t` / `#f` */
+  | { type: 'bool'; value: boolean }
+  /** `(` — decimal digits. */
+  | { type: 'bignum'; value: string }
+  /** `=` — format ("txt", "mkd") and the text after "xxx:" (binary string). */
+  | { type: 'verbatim'; format: string; value: string }
+  /** `%` — flat: key, value, key, value… */
+  | { type: 'map'; value: Reply[] }
+  /** `~` */
+  | { type: 'set'; value: Reply[] }
+  /** `>` — out-of-band data (pub/sub messages, invalidations). */
+  | { type: 'push'; value: Reply[] }
 
 /** Bytes (latin1 string) to text, for places that show values to people rather than redis-cli output. */
 export function bytesToText(bytes: string): string {

@@ -1,10 +1,9 @@
 /**
  * Streaming parser for Redis REPLIES (the client side): used by consoles and by the replica
- * side of replication. RESP2 types (+ - : $ *) are decoded into the Reply type of
- * src/shared/reply.ts; bulk strings become binary strings (latin1, one char per byte).
- *
- * RESP3 types (_ , # ( = % ~ > |) are not accepted yet: each one is a case in
- * parseValue(); adding them means extending Reply and adding a case.
+ * side of replication. RESP2 types (+ - : $ *) and RESP3 types (_ , # ( = ! % ~ > |) are
+ * decoded into the Reply type of src/shared/reply.ts; bulk strings become binary strings
+ * (latin1, one char per byte). RESP3 blob errors (`!`) read as errors; attributes (`|`)
+ * are parsed and dropped (they annotate the reply that follows, as hiredis/redis-cli do).
  *
  * Usage: `const r = new ReplyReader(); for (const reply of r.push(chunk)) ...`.
  * push() throws ReplyProtocolError on malformed input; the reader is unusable afterwards.
@@ -24,10 +23,21 @@ function toInteger(s: string): number | string {
   return Number.isSafeInteger(n) ? n : s
 }
 
+type AggregateKind = 'array' | 'map' | 'set' | 'push' | 'attribute'
+
 /** Frame of an aggregate being filled. */
 interface Frame {
+  kind: AggregateKind
   items: Reply[]
   left: number
+}
+
+const AGGREGATE_KINDS: Record<number, AggregateKind> = {
+  42: 'array', // *
+  37: 'map', // %
+  126: 'set', // ~
+  62: 'push', // >
+  124: 'attribute' // |
 }
 
 const EMPTY = Buffer.alloc(0)
@@ -82,7 +92,8 @@ export class ReplyReader {
             top.items.push(v)
             if (--top.left === 0) {
               this.stack.pop()
-              v = { type: 'array', value: top.items }
+              // An attribute is dropped: it is no element of its parent.
+              v = top.kind === 'attribute' ? undefined : ({ type: top.kind, value: top.items } as Reply)
             } else {
               v = undefined
             }
@@ -139,11 +150,16 @@ export class ReplyReader {
           if (!/^-?\d+$/.test(s)) throw new ReplyProtocolError(`invalid integer '${s}'`)
           return { type: 'integer', value: toInteger(s) }
         }
-        case 36: /* $ */ {
+        case 36: /* $ */
+        case 61: /* = */
+        case 33: /* ! */ {
           const s = this.line()
           if (s === null) return undefined
           const len = parseLength(s, 'bulk')
-          if (len < 0) return { type: 'bulk', value: null }
+          if (len < 0) {
+            if (type !== 36) throw new ReplyProtocolError(`invalid length '${s}'`)
+            return { type: 'bulk', value: null }
+          }
           if (this.buf.length - this.pos < len + 2) {
             this.need = this.pos - start + len + 2
             this.pos = start
@@ -155,16 +171,57 @@ export class ReplyReader {
           }
           const value = this.buf.toString('latin1', this.pos, end)
           this.pos = end + 2
-          return { type: 'bulk', value }
+          if (type === 36) return { type: 'bulk', value }
+          if (type === 33) return { type: 'error', value }
+          if (len < 4 || value[3] !== ':') throw new ReplyProtocolError('verbatim string without a format')
+          return { type: 'verbatim', format: value.slice(0, 3), value: value.slice(4) }
         }
-        case 42: /* * */ {
+        case 42: /* * */
+        case 37: /* % */
+        case 126: /* ~ */
+        case 62: /* > */
+        case 124: /* | */ {
           const s = this.line()
           if (s === null) return undefined
+          const kind = AGGREGATE_KINDS[type]!
           const len = parseLength(s, 'multibulk')
-          if (len < 0) return { type: 'array', value: null }
-          if (len === 0) return { type: 'array', value: [] }
-          this.stack.push({ items: [], left: len })
+          if (len < 0) {
+            if (kind !== 'array') throw new ReplyProtocolError(`invalid ${kind} length '${s}'`)
+            return { type: 'array', value: null }
+          }
+          const n = kind === 'map' || kind === 'attribute' ? len * 2 : len
+          if (n === 0) {
+            if (kind === 'attribute') continue
+            return { type: kind, value: [] } as Reply
+          }
+          this.stack.push({ kind, items: [], left: n })
           continue
+        }
+        case 95: /* _ */ {
+          const s = this.line()
+          if (s === null) return undefined
+          if (s !== '') throw new ReplyProtocolError(`invalid null '${s}'`)
+          return { type: 'null' }
+        }
+        case 44: /* , */ {
+          const s = this.line()
+          if (s === null) return undefined
+          if (!/^(-?inf|nan|-nan|[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)$/.test(s)) {
+            throw new ReplyProtocolError(`invalid double '${s}'`)
+          }
+          return { type: 'double', value: s }
+        }
+        case 35: /* # */ {
+          const s = this.line()
+          if (s === null) return undefined
+          if (s !== 't' && s !== 'f') throw new ReplyProtocolError(`invalid boolean '${s}'`)
+          return { type: 'bool', value: s === 't' }
+        }
+        case 40: /* ( */ {
+          const s = this.line()
+          if (s === null) return undefined
+          if (!/^-?\d+$/.test(s)) throw new ReplyProtocolError(`invalid big number '${s}'`)
+          return { type: 'bignum', value: s }
         }
         default:
           throw new ReplyProtocolError(

@@ -1,5 +1,5 @@
 /**
- * Encodes RESP2 replies for one client into a slab and writes them to the socket in one go
+ * Encodes RESP2 or RESP3 replies (`resp`, switched by HELLO) for one client into a slab and writes them to the socket in one go
  * per processed chunk (Redis's client reply buffer + writeToClient).
  *
  * Replies are appended to the current slab; flush() hands every region written since the
@@ -7,6 +7,9 @@
  * (the writer moves on in the slab, then takes a fresh slab), so no copy is needed at
  * flush time. Big bulk payloads are passed to the socket as they are (zero copy): callers
  * must treat stored values as immutable.
+ *
+ * Protocol-dependent shapes (null, map, set, push, double, bool, verbatim, big number) go
+ * through their own methods, which test `resp` once: RESP2 pays one comparison.
  *
  * Status and error strings are "binary strings" (one char per byte, latin1), like the
  * Reply type of src/shared/reply.ts; bulkText() encodes text as UTF-8.
@@ -32,6 +35,10 @@ export const Shared = {
   pong: Buffer.from('+PONG\r\n'),
   nullBulk: Buffer.from('$-1\r\n'),
   nullArray: Buffer.from('*-1\r\n'),
+  /** RESP3 null (`_`): what null bulks and null arrays become under HELLO 3. */
+  null3: Buffer.from('_\r\n'),
+  true3: Buffer.from('#t\r\n'),
+  false3: Buffer.from('#f\r\n'),
   emptyArray: Buffer.from('*0\r\n'),
   emptyBulk: Buffer.from('$0\r\n\r\n'),
   czero: Buffer.from(':0\r\n'),
@@ -49,6 +56,8 @@ export class ReplyWriter {
   private chunkBytes = 0
   /** Total bytes handed to the socket. */
   bytesWritten = 0
+  /** Protocol version (HELLO 2 / HELLO 3). */
+  resp: 2 | 3 = 2
 
   constructor(private readonly sink: ReplySink) {}
 
@@ -81,8 +90,12 @@ export class ReplyWriter {
     this.pos += this.slab.write(s, this.pos, 'latin1')
   }
 
-  /** Pre-encoded reply bytes (see Shared). */
+  /**
+   * Pre-encoded reply bytes (see Shared). Shared.nullBulk / Shared.nullArray become the
+   * RESP3 null under HELLO 3 (prefer nullBulk()/nullArray()).
+   */
   raw(bytes: Buffer): void {
+    if (this.resp === 3 && (bytes === Shared.nullBulk || bytes === Shared.nullArray)) bytes = Shared.null3
     if (bytes.length >= ZERO_COPY_MIN) {
       this.cut()
       this.chunks.push(bytes)
@@ -110,7 +123,7 @@ export class ReplyWriter {
 
   bulk(b: Buffer | null): void {
     if (b === null) {
-      this.raw(Shared.nullBulk)
+      this.raw(this.resp === 2 ? Shared.nullBulk : Shared.null3)
       return
     }
     this.ascii('$' + b.length + '\r\n')
@@ -141,13 +154,52 @@ export class ReplyWriter {
     this.slab[this.pos++] = 10
   }
 
-  /** addReplyDouble: Redis 7.0 sends doubles as bulk strings in %.17g form (RESP2). */
+  /**
+   * addReplyDouble: Redis 7.0 prints doubles with %.17g ("inf"/"-inf" for infinities), as a
+   * bulk string in RESP2 and as a RESP3 double (`,1.5`).
+   */
   double(d: number): void {
-    this.bulkBinary(formatDouble17g(d))
+    if (this.resp === 2) this.bulkBinary(formatDouble17g(d))
+    else this.ascii(',' + formatDouble17g(d) + '\r\n')
   }
 
+  /** addReplyNull: `$-1` in RESP2, `_` in RESP3. */
   nullBulk(): void {
-    this.raw(Shared.nullBulk)
+    this.raw(this.resp === 2 ? Shared.nullBulk : Shared.null3)
+  }
+
+  /** addReplyNull (the same as nullBulk; named for RESP3 readers). */
+  null(): void {
+    this.raw(this.resp === 2 ? Shared.nullBulk : Shared.null3)
+  }
+
+  /** addReplyBool: `:1`/`:0` in RESP2, `#t`/`#f` in RESP3. */
+  bool(b: boolean): void {
+    if (this.resp === 2) this.raw(b ? Shared.cone : Shared.czero)
+    else this.raw(b ? Shared.true3 : Shared.false3)
+  }
+
+  /**
+   * addReplyVerbatim: text (UTF-8) as a bulk string in RESP2, as a RESP3 verbatim string
+   * (`=len\r\ntxt:...`) with a 3-letter format ('txt' or 'mkd') in RESP3.
+   */
+  verbatim(text: string, format = 'txt'): void {
+    if (this.resp === 2) {
+      this.bulkText(text)
+      return
+    }
+    const len = Buffer.byteLength(text, 'utf8') + 4
+    this.ascii('=' + len + '\r\n' + format + ':')
+    this.reserve(len - 2)
+    this.pos += this.slab.write(text, this.pos, 'utf8')
+    this.slab[this.pos++] = 13
+    this.slab[this.pos++] = 10
+  }
+
+  /** addReplyBigNum: digits as a bulk string in RESP2, `(digits` in RESP3. */
+  bigNumber(digits: string): void {
+    if (this.resp === 2) this.bulkBinary(digits)
+    else this.ascii('(' + digits + '\r\n')
   }
 
   arrayLen(n: number): void {
@@ -155,18 +207,32 @@ export class ReplyWriter {
     else this.ascii('*' + n + '\r\n')
   }
 
+  /** addReplyNullArray: `*-1` in RESP2, `_` in RESP3. */
   nullArray(): void {
-    this.raw(Shared.nullArray)
+    this.raw(this.resp === 2 ? Shared.nullArray : Shared.null3)
   }
 
-  /** RESP2 has no map: a map of n pairs is an array of 2n elements. */
+  /** A map of n pairs: `%n` in RESP3; RESP2 has no map, so an array of 2n elements. */
   mapLen(n: number): void {
-    this.arrayLen(n * 2)
+    if (this.resp === 2) this.arrayLen(n * 2)
+    else this.ascii('%' + n + '\r\n')
   }
 
-  /** RESP2 has no set: a set is an array. */
+  /** A set: `~n` in RESP3; an array in RESP2. */
   setLen(n: number): void {
-    this.arrayLen(n)
+    if (this.resp === 2) this.arrayLen(n)
+    else this.ascii('~' + n + '\r\n')
+  }
+
+  /** An out-of-band push (pub/sub messages, invalidations): `>n` in RESP3, an array in RESP2. */
+  pushLen(n: number): void {
+    if (this.resp === 2) this.arrayLen(n)
+    else this.ascii('>' + n + '\r\n')
+  }
+
+  /** RESP3 attribute (`|n`, n pairs) preceding a reply; nothing in RESP2 (callers skip the pairs). */
+  attributeLen(n: number): void {
+    this.ascii('|' + n + '\r\n')
   }
 
   /** Writes everything pending to the sink. Returns the number of bytes written. */
