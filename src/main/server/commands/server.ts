@@ -1,10 +1,13 @@
 /**
- * Server commands (server.c / db.c): DBSIZE, FLUSHALL, INFO.
+ * Server commands (server.c / db.c / slowlog.c / latency.c): DBSIZE, FLUSHALL, INFO, TIME,
+ * LASTSAVE, SLOWLOG, LATENCY, SHUTDOWN.
  */
 import type { Client } from '../client'
 import { genInfoString } from '../info'
 import { Shared } from '../resp/reply-writer'
-import { argIs } from '../util'
+import { argIs, string2ll } from '../util'
+import { replyHelp } from './config'
+import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
 
 function dbsizeCommand(c: Client): void {
@@ -27,7 +30,10 @@ export function checkFlushArgs(c: Client): boolean {
 function flushallCommand(c: Client): void {
   if (!checkFlushArgs(c)) return
   // Redis frees big datasets lazily with ASYNC; dropping our Maps is O(1) for us either way.
+  // Each database's onFlushed hook invalidates WATCHed keys (touchAllWatchedKeysInDb).
   c.server.stats.dirty += c.server.keyspace.flushAll()
+  // Redis: server.dirty++ on top of the removed keys, so FLUSHALL always propagates.
+  c.server.stats.dirty++
   c.reply.raw(Shared.ok)
 }
 
@@ -36,63 +42,141 @@ function infoCommand(c: Client): void {
   c.reply.bulkText(genInfoString(c.server, args))
 }
 
-export const dbsizeSpec: CommandSpec = {
-  name: 'dbsize',
-  arity: 1,
-  flags: ['readonly', 'fast'],
-  acl: ['keyspace', 'read', 'fast'],
-  tips: ['request_policy:all_shards', 'response_policy:agg_sum'],
-  doc: {
-    summary: 'Return the number of keys in the selected database',
-    since: '1.0.0',
-    group: 'server',
-    complexity: 'O(1)'
-  },
-  proc: dbsizeCommand
-}
-export const flushallSpec: CommandSpec = {
-  name: 'flushall',
-  arity: -1,
-  flags: ['write'],
-  acl: ['keyspace', 'write', 'slow', 'dangerous'],
-  tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
-  doc: {
-    summary: 'Remove all keys from all databases',
-    since: '1.0.0',
-    group: 'server',
-    complexity: 'O(N) where N is the total number of keys in all databases',
-    history: [
-      ['4.0.0', 'Added the `ASYNC` flushing mode modifier.'],
-      ['6.2.0', 'Added the `SYNC` flushing mode modifier.']
-  ],
-    arguments: [
-    { name: 'async', type: 'oneof', flags: ['optional'], arguments: [
-      { name: 'async', type: 'pure-token', token: 'ASYNC', since: '4.0.0' },
-      { name: 'sync', type: 'pure-token', token: 'SYNC', since: '6.2.0' }
-    ] }
-  ]
-  },
-  proc: flushallCommand
-}
-export const infoSpec: CommandSpec = {
-  name: 'info',
-  arity: -1,
-  flags: ['loading', 'stale'],
-  acl: ['slow', 'dangerous'],
-  tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
-  doc: {
-    summary: 'Get information and statistics about the server',
-    since: '1.0.0',
-    group: 'server',
-    complexity: 'O(1)',
-    history: [
-      ['7.0.0', 'Added support for taking multiple section arguments.']
-  ],
-    arguments: [
-    { name: 'section', type: 'string', flags: ['optional', 'multiple'] }
-  ]
-  },
-  proc: infoCommand
+function timeCommand(c: Client): void {
+  const us = Math.floor((performance.timeOrigin + performance.now()) * 1000)
+  c.reply.arrayLen(2)
+  c.reply.bulkBinary(String(Math.floor(us / 1e6)))
+  c.reply.bulkBinary(String(us % 1e6))
 }
 
-export const serverCommands: CommandSpec[] = [dbsizeSpec, flushallSpec, infoSpec]
+function lastsaveCommand(c: Client): void {
+  c.reply.integer(c.server.lastSaveTime)
+}
+
+// ---- SLOWLOG ----
+
+function slowlogGetCommand(c: Client): void {
+  const log = c.server.slowlog.entries
+  let count = 10
+  if (c.argv.length === 3) {
+    const v = string2ll(c.argv[2]!)
+    if (v === null || v < -1) {
+      c.error('count should be greater than or equal to -1')
+      return
+    }
+    count = v === -1 ? log.length : Number(v)
+  } else if (c.argv.length > 3) {
+    c.error(`unknown subcommand or wrong number of arguments for '${c.argv[1]!.toString('latin1').slice(0, 128)}'. Try SLOWLOG HELP.`)
+    return
+  }
+  if (count > log.length) count = log.length
+  c.reply.arrayLen(count)
+  for (let i = 0; i < count; i++) {
+    const e = log[i]!
+    c.reply.arrayLen(6)
+    c.reply.integer(e.id)
+    c.reply.integer(e.time)
+    c.reply.integer(e.duration)
+    c.reply.arrayLen(e.argv.length)
+    for (const a of e.argv) c.reply.bulk(a)
+    c.reply.bulkBinary(e.peerid)
+    c.reply.bulkBinary(e.cname)
+  }
+}
+
+function slowlogLenCommand(c: Client): void {
+  c.reply.integer(c.server.slowlog.entries.length)
+}
+
+function slowlogResetCommand(c: Client): void {
+  c.server.slowlog.reset()
+  c.reply.raw(Shared.ok)
+}
+
+// ---- LATENCY (no latency events are recorded by the embedded server yet) ----
+
+function latencyLatestCommand(c: Client): void {
+  c.reply.arrayLen(0)
+}
+
+function latencyHistoryCommand(c: Client): void {
+  c.reply.arrayLen(0)
+}
+
+function latencyResetCommand(c: Client): void {
+  c.reply.integer(0)
+}
+
+function latencyGraphCommand(c: Client): void {
+  c.error(`No samples available for event '${c.argv[2]!.toString('latin1')}'`)
+}
+
+function latencyDoctorCommand(c: Client): void {
+  if (c.server.config.getNumber('latency-monitor-threshold') === 0) {
+    c.reply.bulkBinary("I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. " +
+      'You may use "CONFIG SET latency-monitor-threshold <milliseconds>." in order to enable it. ' +
+      "If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n")
+  } else {
+    c.reply.bulkBinary('Dave, no latency spike was observed during the lifetime of this Redis instance, not in the ' +
+      'slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n')
+  }
+}
+
+// ---- SHUTDOWN ----
+
+function shutdownCommand(c: Client): void {
+  let nosave = false
+  let save = false
+  let now = false
+  let force = false
+  let abort = false
+  for (let i = 1; i < c.argv.length; i++) {
+    const a = c.argv[i]!
+    if (argIs(a, 'nosave')) nosave = true
+    else if (argIs(a, 'save')) save = true
+    else if (argIs(a, 'now')) now = true
+    else if (argIs(a, 'force')) force = true
+    else if (argIs(a, 'abort')) abort = true
+    else {
+      c.error('syntax error')
+      return
+    }
+  }
+  if ((abort && (nosave || save || now || force)) || (nosave && save)) {
+    c.error('syntax error')
+    return
+  }
+  if (abort) {
+    c.error('No shutdown in progress.')
+    return
+  }
+  // No persistence yet: nothing to save. The connection closes without a reply, as in Redis.
+  const server = c.server
+  c.reply.discard()
+  setImmediate(() => {
+    void server.close().then(() => server.emit('shutdown'))
+  })
+}
+
+export const serverCommands: CommandSpec[] = [
+  redisCommand('dbsize', dbsizeCommand),
+  redisCommand('flushall', flushallCommand),
+  redisCommand('info', infoCommand),
+  redisCommand('time', timeCommand),
+  redisCommand('lastsave', lastsaveCommand),
+  redisCommand('slowlog', null, {
+    get: slowlogGetCommand,
+    len: slowlogLenCommand,
+    reset: slowlogResetCommand,
+    help: (c) => replyHelp(c, 'slowlog')
+  }),
+  redisCommand('latency', null, {
+    latest: latencyLatestCommand,
+    history: latencyHistoryCommand,
+    reset: latencyResetCommand,
+    graph: latencyGraphCommand,
+    doctor: latencyDoctorCommand,
+    help: (c) => replyHelp(c, 'latency')
+  }),
+  redisCommand('shutdown', shutdownCommand)
+]

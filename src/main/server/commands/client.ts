@@ -1,0 +1,358 @@
+/**
+ * CLIENT (networking.c's clientCommand): ID, SETNAME, GETNAME, LIST, INFO, KILL, REPLY,
+ * PAUSE, UNPAUSE, UNBLOCK, NO-EVICT, GETREDIR, CACHING, HELP.
+ */
+import type { Client } from '../client'
+import { Shared } from '../resp/reply-writer'
+import { argIs, string2ll } from '../util'
+import { replyHelp } from './config'
+import { redisCommand } from './meta'
+import type { CommandSpec } from './types'
+
+/** CLIENT REPLY bits on Client.replyFlags. */
+export const REPLY_OFF = 1
+export const REPLY_SKIP = 2
+export const REPLY_SKIP_NEXT = 4
+
+type ClientType = 'normal' | 'slave' | 'pubsub' | 'master'
+
+/** getClientTypeByName. */
+function clientTypeByName(name: string): ClientType | null {
+  const l = name.toLowerCase()
+  if (l === 'normal') return 'normal'
+  if (l === 'slave' || l === 'replica') return 'slave'
+  if (l === 'pubsub') return 'pubsub'
+  if (l === 'master') return 'master'
+  return null
+}
+
+/** Optional state other families keep on the client (pub/sub, MULTI, replication, RESP3). */
+interface ClientExtras {
+  isReplica?: boolean
+  isMaster?: boolean
+  channels?: { size: number }
+  patterns?: { size: number }
+  shardChannels?: { size: number }
+  multiState?: { commands?: unknown[] } | null
+  inMulti?: boolean
+  multiQueue?: unknown[]
+  resp?: number
+  blocked?: unknown
+}
+
+/** getClientType. */
+function clientType(c: Client): ClientType {
+  const x = c as unknown as ClientExtras
+  if (x.isMaster) return 'master'
+  if (x.isReplica) return 'slave'
+  if ((x.channels?.size ?? 0) + (x.patterns?.size ?? 0) + (x.shardChannels?.size ?? 0) > 0) return 'pubsub'
+  return 'normal'
+}
+
+function fdOf(c: Client): number {
+  const h = (c.socket as unknown as { _handle?: { fd?: number } })._handle
+  return typeof h?.fd === 'number' && h.fd >= 0 ? h.fd : -1
+}
+
+/** catClientInfoString: one CLIENT LIST line (without the newline), fields as Redis 7.0. */
+export function clientInfoString(c: Client, now = Date.now()): string {
+  const x = c as unknown as ClientExtras
+  const type = clientType(c)
+  let flags = ''
+  if (type === 'slave') flags += 'S'
+  if (type === 'master') flags += 'M'
+  if (type === 'pubsub') flags += 'P'
+  if (x.inMulti || x.multiState) flags += 'x'
+  if (x.blocked) flags += 'b'
+  if (c.closeAfterReply) flags += 'c'
+  if (c.noEvict) flags += 'e'
+  if (flags === '') flags = 'N'
+  const cmd = c.cmd ?? c.lastCmd
+  let argvMem = 0
+  for (const a of c.argv) argvMem += a.length
+  const multi = x.inMulti || x.multiState ? (x.multiQueue?.length ?? x.multiState?.commands?.length ?? 0) : -1
+  const obl = c.reply.pending
+  return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${fdOf(c)} name=${c.name}` +
+    ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)}` +
+    ` flags=${flags} db=${c.db.id} sub=${x.channels?.size ?? 0} psub=${x.patterns?.size ?? 0}` +
+    ` ssub=${x.shardChannels?.size ?? 0} multi=${multi} qbuf=0 qbuf-free=0 argv-mem=${argvMem}` +
+    ` multi-mem=0 rbs=1024 rbp=0 obl=${obl} oll=0 omem=0 tot-mem=${1024 + argvMem + obl}` +
+    ` events=r cmd=${cmd ? cmd.fullname : 'NULL'} user=default redir=-1 resp=${x.resp ?? 2}`
+}
+
+function clientIdCommand(c: Client): void {
+  c.reply.integer(c.id)
+}
+
+function clientInfoCommand(c: Client): void {
+  c.reply.bulkBinary(clientInfoString(c) + '\n')
+}
+
+function clientListCommand(c: Client): void {
+  const argv = c.argv
+  let type: ClientType | null = null
+  let out = ''
+  if (argv.length === 4 && argIs(argv[2]!, 'type')) {
+    type = clientTypeByName(argv[3]!.toString('latin1'))
+    if (type === null) {
+      c.error(`Unknown client type '${argv[3]!.toString('latin1')}'`)
+      return
+    }
+  } else if (argv.length > 3 && argIs(argv[2]!, 'id')) {
+    const now = Date.now()
+    const ids: number[] = []
+    for (let j = 3; j < argv.length; j++) {
+      const id = string2ll(argv[j]!)
+      if (id === null) {
+        c.error('Invalid client ID')
+        return
+      }
+      ids.push(Number(id))
+    }
+    for (const id of ids) {
+      const cl = c.server.clients.get(id)
+      if (cl && !cl.closed) out += clientInfoString(cl, now) + '\n'
+    }
+    c.reply.bulkBinary(out)
+    return
+  } else if (argv.length !== 2) {
+    c.error('syntax error')
+    return
+  }
+  const now = Date.now()
+  for (const cl of c.server.clients.values()) {
+    if (cl.closed && cl !== c) continue
+    if (type !== null && clientType(cl) !== type) continue
+    out += clientInfoString(cl, now) + '\n'
+  }
+  c.reply.bulkBinary(out)
+}
+
+function clientSetnameCommand(c: Client): void {
+  const name = c.argv[2]!
+  for (let j = 0; j < name.length; j++) {
+    if (name[j]! < 33 || name[j]! > 126) {
+      c.error('Client names cannot contain spaces, newlines or special characters.')
+      return
+    }
+  }
+  c.name = name.toString('latin1')
+  c.reply.raw(Shared.ok)
+}
+
+function clientGetnameCommand(c: Client): void {
+  if (c.name === '') c.reply.nullBulk()
+  else c.reply.bulkBinary(c.name)
+}
+
+function clientKillCommand(c: Client): void {
+  const argv = c.argv
+  let addr: string | null = null
+  let laddr: string | null = null
+  let type: ClientType | null = null
+  let id = 0
+  let skipme = true
+  if (argv.length === 3) {
+    addr = argv[2]!.toString('latin1')
+    skipme = false
+  } else if (argv.length > 3) {
+    for (let i = 2; i < argv.length; i += 2) {
+      const moreargs = argv.length > i + 1
+      const opt = argv[i]!
+      if (argIs(opt, 'id') && moreargs) {
+        const v = string2ll(argv[i + 1]!)
+        if (v === null || v < 1) {
+          c.error('client-id should be greater than 0')
+          return
+        }
+        id = Number(v)
+      } else if (argIs(opt, 'type') && moreargs) {
+        type = clientTypeByName(argv[i + 1]!.toString('latin1'))
+        if (type === null) {
+          c.error(`Unknown client type '${argv[i + 1]!.toString('latin1')}'`)
+          return
+        }
+      } else if (argIs(opt, 'addr') && moreargs) {
+        addr = argv[i + 1]!.toString('latin1')
+      } else if (argIs(opt, 'laddr') && moreargs) {
+        laddr = argv[i + 1]!.toString('latin1')
+      } else if (argIs(opt, 'user') && moreargs) {
+        const user = argv[i + 1]!.toString('latin1')
+        if (user !== 'default') {
+          c.error(`No such user '${user}'`)
+          return
+        }
+      } else if (argIs(opt, 'skipme') && moreargs) {
+        if (argIs(argv[i + 1]!, 'yes')) skipme = true
+        else if (argIs(argv[i + 1]!, 'no')) skipme = false
+        else {
+          c.error('syntax error')
+          return
+        }
+      } else {
+        c.error('syntax error')
+        return
+      }
+    }
+  } else {
+    c.error('syntax error')
+    return
+  }
+  let killed = 0
+  let closeThis = false
+  for (const cl of [...c.server.clients.values()]) {
+    if (cl.closed) continue
+    if (addr !== null && cl.addr !== addr) continue
+    if (laddr !== null && cl.laddr !== laddr) continue
+    if (type !== null && clientType(cl) !== type) continue
+    if (id !== 0 && cl.id !== id) continue
+    if (cl === c && skipme) continue
+    if (cl === c) closeThis = true
+    else killClient(cl)
+    killed++
+  }
+  if (argv.length === 3) {
+    if (killed === 0) c.error('No such client')
+    else c.reply.raw(Shared.ok)
+  } else {
+    c.reply.integer(killed)
+  }
+  if (closeThis) c.closeAfterReply = true
+}
+
+/** freeClient: drops the connection at once (pending output is lost, as in Redis). */
+export function killClient(cl: Client): void {
+  cl.closed = true
+  cl.reply.discard()
+  cl.socket.destroy()
+}
+
+function clientReplyCommand(c: Client): void {
+  const mode = c.argv[2]!
+  if (argIs(mode, 'on')) {
+    c.replyFlags &= ~(REPLY_SKIP | REPLY_OFF)
+    c.reply.raw(Shared.ok)
+  } else if (argIs(mode, 'off')) {
+    c.replyFlags |= REPLY_OFF
+  } else if (argIs(mode, 'skip')) {
+    if (!(c.replyFlags & REPLY_OFF)) c.replyFlags |= REPLY_SKIP_NEXT
+  } else {
+    c.error('syntax error')
+  }
+}
+
+/** addReplySubcommandSyntaxError. */
+function subcommandSyntaxError(c: Client): void {
+  const sub = c.argv[1]!.toString('latin1').slice(0, 128)
+  c.error(`unknown subcommand or wrong number of arguments for '${sub}'. Try CLIENT HELP.`)
+}
+
+function clientPauseCommand(c: Client): void {
+  const argv = c.argv
+  if (argv.length > 4) {
+    subcommandSyntaxError(c)
+    return
+  }
+  let writesOnly = false
+  if (argv.length === 4) {
+    if (argIs(argv[3]!, 'write')) writesOnly = true
+    else if (!argIs(argv[3]!, 'all')) {
+      c.error('CLIENT PAUSE mode must be WRITE or ALL')
+      return
+    }
+  }
+  const t = string2ll(argv[2]!)
+  if (t === null) {
+    c.error('timeout is not an integer or out of range')
+    return
+  }
+  if (t < 0) {
+    c.error('timeout is negative')
+    return
+  }
+  c.server.pause(Number(t), writesOnly)
+  c.reply.raw(Shared.ok)
+}
+
+function clientUnpauseCommand(c: Client): void {
+  c.server.unpause()
+  c.reply.raw(Shared.ok)
+}
+
+/**
+ * The blocking API (blocking.ts, lists work) registers itself here: unblockClient(target,
+ * timeout) → true when the client was blocked and got unblocked.
+ */
+type UnblockFn = (c: Client, timeout: boolean) => boolean
+let unblockFn: UnblockFn | null = null
+export function setUnblockHandler(fn: UnblockFn): void {
+  unblockFn = fn
+}
+
+function clientUnblockCommand(c: Client): void {
+  const argv = c.argv
+  if (argv.length > 4) {
+    subcommandSyntaxError(c)
+    return
+  }
+  const id = string2ll(argv[2]!)
+  if (id === null) {
+    c.error('value is not an integer or out of range')
+    return
+  }
+  let timeout = true
+  if (argv.length === 4) {
+    if (argIs(argv[3]!, 'timeout')) timeout = true
+    else if (argIs(argv[3]!, 'error')) timeout = false
+    else {
+      c.error('CLIENT UNBLOCK reason should be TIMEOUT or ERROR')
+      return
+    }
+  }
+  const target = c.server.clients.get(Number(id))
+  const blocked = target && !target.closed && (target as unknown as ClientExtras).blocked
+  if (target && blocked && unblockFn && unblockFn(target, timeout)) c.reply.raw(Shared.cone)
+  else c.reply.raw(Shared.czero)
+}
+
+function clientNoEvictCommand(c: Client): void {
+  const v = c.argv[2]!
+  if (argIs(v, 'on')) c.noEvict = true
+  else if (argIs(v, 'off')) c.noEvict = false
+  else {
+    c.error('syntax error')
+    return
+  }
+  c.reply.raw(Shared.ok)
+}
+
+function clientGetredirCommand(c: Client): void {
+  c.reply.integer(-1)
+}
+
+function clientCachingCommand(c: Client): void {
+  c.error('CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled')
+}
+
+function clientHelpCommand(c: Client): void {
+  replyHelp(c, 'client')
+}
+
+export const clientCommands: CommandSpec[] = [
+  redisCommand('client', null, {
+    id: clientIdCommand,
+    info: clientInfoCommand,
+    list: clientListCommand,
+    setname: clientSetnameCommand,
+    getname: clientGetnameCommand,
+    kill: clientKillCommand,
+    reply: clientReplyCommand,
+    pause: clientPauseCommand,
+    unpause: clientUnpauseCommand,
+    unblock: clientUnblockCommand,
+    'no-evict': clientNoEvictCommand,
+    getredir: clientGetredirCommand,
+    caching: clientCachingCommand,
+    help: clientHelpCommand
+  })
+]

@@ -1,0 +1,153 @@
+/**
+ * DEBUG (debug.c): HELP, DIGEST, DIGEST-VALUE, OBJECT, POPULATE, SLEEP, SET-ACTIVE-EXPIRE,
+ * CHANGE-REPL-ID, ERROR, LOG. Refused unless enable-debug-command allows it, as in Redis.
+ */
+import type { Client } from '../client'
+import { computeDatasetDigest, valueDigest } from '../digest'
+import { RedisList } from '../keyspace/list'
+import { Shared } from '../resp/reply-writer'
+import { argIs, randomHex, string2ll } from '../util'
+import { allowProtectedAction, replyHelp } from './config'
+import { objectEncoding } from './keys'
+import { redisCommand } from './meta'
+import type { CommandSpec } from './types'
+
+function subcommandSyntaxError(c: Client): void {
+  const sub = c.argv[1]!.toString('latin1').slice(0, 128)
+  c.error(`unknown subcommand or wrong number of arguments for '${sub}'. Try DEBUG HELP.`)
+}
+
+/** getPositiveLongFromObjectOrReply with the default messages. */
+function positiveLong(c: Client, arg: Buffer): number | null {
+  const v = string2ll(arg)
+  if (v === null || v < 0) {
+    c.error('value is out of range, must be positive')
+    return null
+  }
+  return Number(v)
+}
+
+/** A stable fake address per value (DEBUG OBJECT's "Value at:%p"). */
+const addresses = new WeakMap<object, number>()
+let nextAddress = 0x7f0000001000
+function addressOf(v: object): string {
+  let a = addresses.get(v)
+  if (a === undefined) {
+    a = nextAddress
+    nextAddress += 0x40
+    addresses.set(v, a)
+  }
+  return '0x' + a.toString(16)
+}
+
+/** Values 0..9999 stored as integers are Redis's shared objects (OBJ_SHARED_REFCOUNT). */
+function sharedInteger(v: unknown): boolean {
+  if (!(v instanceof Buffer) || v.length === 0 || v.length > 4) return false
+  const n = string2ll(v)
+  return n !== null && n >= 0 && n < 10000
+}
+
+function serializedLength(v: unknown): number {
+  if (v instanceof Buffer) return v.length + 1
+  const sized = v as { size?: number }
+  return typeof sized.size === 'number' ? sized.size * 8 + 1 : 1
+}
+
+function debugObject(c: Client): void {
+  const key = c.argv[2]!.toString('latin1')
+  const val = c.db.peek(key)
+  if (val === undefined) {
+    c.error('no such key')
+    return
+  }
+  let extra = ''
+  if (val instanceof RedisList) extra = ' ql_nodes:1 ql_avg_node:1.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:1'
+  const lru = Math.floor(Date.now() / 1000) & ((1 << 24) - 1)
+  c.reply.status(
+    `Value at:${addressOf(val)} refcount:${sharedInteger(val) ? 2147483647 : 1} encoding:${objectEncoding(val)} serializedlength:${serializedLength(val)} ` +
+    `lru:${lru} lru_seconds_idle:0${extra}`
+  )
+}
+
+function debugPopulate(c: Client): void {
+  const argv = c.argv
+  if (argv.length > 5) {
+    subcommandSyntaxError(c)
+    return
+  }
+  const keys = positiveLong(c, argv[2]!)
+  if (keys === null) return
+  let valsize = 0
+  if (argv.length === 5) {
+    const v = positiveLong(c, argv[4]!)
+    if (v === null) return
+    valsize = v
+  }
+  const prefix = argv.length >= 4 ? argv[3]!.toString('latin1') : 'key'
+  const db = c.db
+  for (let j = 0; j < keys; j++) {
+    // snprintf into a 128-byte buffer: at most 127 bytes.
+    const key = `${prefix}:${j}`.slice(0, 127)
+    if (db.lookupWrite(key) !== undefined) continue
+    const text = `value:${j}`.slice(0, 127)
+    let val: Buffer
+    if (valsize === 0) val = Buffer.from(text, 'latin1')
+    else {
+      val = Buffer.alloc(valsize)
+      val.write(text.slice(0, valsize), 'latin1')
+    }
+    db.set(key, val)
+    c.modified(key, 0)
+  }
+  c.reply.raw(Shared.ok)
+}
+
+function debugSleep(c: Client): void {
+  const secs = Number(c.argv[2]!.toString('latin1'))
+  const ms = Number.isFinite(secs) && secs > 0 ? secs * 1000 : 0
+  // Redis stops the whole server for that long; so do we (the event loop is blocked).
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+  c.reply.raw(Shared.ok)
+}
+
+function debugCommand(c: Client): void {
+  const server = c.server
+  if (!allowProtectedAction(server.config.get('enable-debug-command'), c)) {
+    c.error('DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local ' +
+      'connection, otherwise you need to set this option in the configuration file, and then restart the server.')
+    return
+  }
+  const argv = c.argv
+  const sub = argv[1]!
+  const argc = argv.length
+  if (argc === 2 && argIs(sub, 'help')) {
+    replyHelp(c, 'debug')
+  } else if (argc === 2 && argIs(sub, 'digest')) {
+    c.reply.status(computeDatasetDigest(server.keyspace))
+  } else if (argc >= 2 && argIs(sub, 'digest-value')) {
+    c.reply.arrayLen(argc - 2)
+    for (let j = 2; j < argc; j++) c.reply.status(valueDigest(c.db, argv[j]!.toString('latin1')))
+  } else if (argc === 3 && argIs(sub, 'object')) {
+    debugObject(c)
+  } else if (argc >= 3 && argIs(sub, 'populate')) {
+    debugPopulate(c)
+  } else if (argc === 3 && argIs(sub, 'sleep')) {
+    debugSleep(c)
+  } else if (argc === 3 && argIs(sub, 'set-active-expire')) {
+    const v = string2ll(argv[2]!)
+    server.activeExpireEnabled = v !== null && v !== 0
+    c.reply.raw(Shared.ok)
+  } else if (argc === 2 && argIs(sub, 'change-repl-id')) {
+    server.replid = randomHex(40)
+    server.replid2 = '0'.repeat(40)
+    c.reply.raw(Shared.ok)
+  } else if (argc === 3 && argIs(sub, 'error')) {
+    c.error('-' + argv[2]!.toString('latin1'))
+  } else if (argc === 3 && argIs(sub, 'log')) {
+    c.reply.raw(Shared.ok)
+  } else {
+    subcommandSyntaxError(c)
+  }
+}
+
+export const debugCommands: CommandSpec[] = [redisCommand('debug', debugCommand)]
