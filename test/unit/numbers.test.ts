@@ -4,7 +4,7 @@ import { formatDouble17g, parseDouble } from '../../src/main/server/numbers'
 
 describe('doubles as Redis 7.0 prints and reads them', () => {
   test('%.17g, checked against C doubles (python3 formats with the C library)', () => {
-    const values = [1.1, 3, -2.5, 0.1, 1e20, 1e-5, 123456789012345680000, 1 / 3, 2 ** 53, 1e16, 1e17, 0.0001, -0.00001234, 5e-324, 1.7976931348623157e308]
+    const values = [1.00000762939453125, 0.5000000000000001, 1.1, 3, -2.5, 0.1, 1e20, 1e-5, 123456789012345680000, 1 / 3, 2 ** 53, 1e16, 1e17, 0.0001, -0.00001234, 5e-324, 1.7976931348623157e308]
     const script = "import sys; print('\\n'.join('%.17g' % float(a) for a in sys.argv[1:]), end='')"
     const c = execFileSync('python3', ['-c', script, ...values.map(String)], { encoding: 'utf8' }).split('\n')
     expect(values.map(formatDouble17g)).toEqual(c)
@@ -26,5 +26,9 @@ describe('doubles as Redis 7.0 prints and reads them', () => {
     expect(parseDouble('nan')).toBeNull()
     expect(parseDouble('abc')).toBeNull()
     expect(parseDouble('')).toBeNull()
+    // strtod's ERANGE cases are invalid floats in Redis.
+    expect(parseDouble('1e400')).toBeNull()
+    expect(parseDouble('1e-400')).toBeNull()
+    expect(parseDouble('0e-400')).toBe(0)
   })
 })

@@ -6,6 +6,8 @@ import type { Socket } from 'node:net'
 import type { RedisDb } from './keyspace/db'
 import type { RedisServer } from './node'
 import type { RedisCommand } from './commands/types'
+import type { QueuedCommand, WatchedKey } from './commands/transactions'
+import type { BlockedState } from './blocking'
 import { RequestParser } from './resp/request-parser'
 import { ReplyWriter } from './resp/reply-writer'
 
@@ -20,6 +22,13 @@ export class Client {
   lastInteraction = Date.now()
   /** CLIENT SETNAME (binary string); '' when unnamed. */
   name = ''
+  /** CLIENT REPLY state: REPLY_OFF / REPLY_SKIP / REPLY_SKIP_NEXT bits (0 = replies on). */
+  replyFlags = 0
+  /** Command postponed by CLIENT PAUSE (run when the pause ends). */
+  pausedArgv: Buffer[] | null = null
+  /** CLIENT NO-EVICT / NO-TOUCH (accepted; no eviction here). */
+  noEvict = false
+  noTouch = false
   db: RedisDb
   /** Arguments of the command being executed. */
   argv: Buffer[] = []
@@ -38,6 +47,43 @@ export class Client {
    * in order. Null = propagate argv as is (when the command changed anything).
    */
   propagate: Buffer[][] | null = null
+  /**
+   * Database to select before `propagate` when it is not the client's current one (set by
+   * EXEC, whose commands may SELECT); -1 = the current database.
+   */
+  propagateDb = -1
+
+  // ---- transactions (multi.c) ----
+  /** CLIENT_MULTI: commands are queued; blocking commands must act non-blocking. */
+  inMulti = false
+  /** CLIENT_DIRTY_CAS: a WATCHed key was touched; EXEC replies with a null array. */
+  dirtyCas = false
+  /** CLIENT_DIRTY_EXEC: a command was rejected while queuing; EXEC replies EXECABORT. */
+  dirtyExec = false
+  /** Set while EXEC runs the queued commands (CLIENT_DENY_BLOCKING for them). */
+  inExec = false
+  /** Commands queued since MULTI. */
+  mstate: QueuedCommand[] = []
+  /** Keys WATCHed by this client. */
+  watchedKeys: WatchedKey[] = []
+
+  // ---- authentication, protocol ----
+  /** Authenticated as the default user (always true while no requirepass is set). */
+  authenticated: boolean
+  /** Argument positions to show as "(redacted)" to MONITOR (AUTH, HELLO … AUTH). */
+  redactedArgs: number[] | null = null
+
+  // ---- pub/sub, MONITOR ----
+  /** Channels and patterns this client subscribed to (binary strings), in order. */
+  pubsubChannels = new Set<string>()
+  pubsubPatterns = new Set<string>()
+  pubsubShardChannels = new Set<string>()
+  /** CLIENT_MONITOR: receives every command executed. */
+  monitor = false
+
+  // ---- blocking operations (blocking.ts) ----
+  /** Set while blocked on keys (BLPOP, BZPOPMIN…): its input waits until unblocked. */
+  blocked: BlockedState | null = null
 
   constructor(
     readonly id: number,
@@ -48,6 +94,27 @@ export class Client {
     this.addr = formatAddr(socket.remoteAddress, socket.remotePort)
     this.laddr = formatAddr(socket.localAddress, socket.localPort)
     this.db = server.keyspace.db(0)
+    this.authenticated = server.requirepass === ''
+  }
+
+  /** RESP protocol version (HELLO): 2 or 3. */
+  get resp(): 2 | 3 {
+    return this.reply.resp
+  }
+
+  set resp(v: 2 | 3) {
+    this.reply.resp = v
+  }
+
+  /** CLIENT_PUBSUB: subscribed to at least one channel or pattern (RESP2 subscribed mode). */
+  get inPubSub(): boolean {
+    return this.pubsubChannels.size + this.pubsubPatterns.size + this.pubsubShardChannels.size > 0
+  }
+
+  /** Hides argument i from MONITOR (redactClientCommandArgument). */
+  redactArg(i: number): void {
+    if (this.redactedArgs === null) this.redactedArgs = [i]
+    else this.redactedArgs.push(i)
   }
 
   /**

@@ -11,11 +11,28 @@ import { activeExpireCycle } from './keyspace/expire'
 import { Keyspace } from './keyspace/keyspace'
 import { ProtocolError } from './resp/request-parser'
 import { randomHex } from './util'
+import { ServerConfig } from './config-table'
+import { SlowLog } from './slowlog'
+import { installConfigHooks } from './commands/config'
+import { execCommandAbort, flagTransaction, queueMultiCommand, WatchRegistry } from './commands/transactions'
+import { feedMonitors, monitorSkips } from './monitor'
+import { PubSubState } from './pubsub'
+import { handleClientsBlockedOnKeys, hasReadyKeys, removeBlockedClient } from './blocking'
+
+const QUEUED = Buffer.from('+QUEUED\r\n')
+/** Commands a RESP2 client may send while subscribed. */
+const PUBSUB_CONTEXT_COMMANDS = new Set([
+  'ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset'
+])
+/** Commands executed at once inside MULTI (the others are queued). */
+const MULTI_IMMEDIATE_COMMANDS = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset'])
 
 export interface RedisServerOptions {
   port: number
   /** Interface to bind; default 127.0.0.1. */
   host?: string
+  /** Configuration parameters set at start-up (like redis-server's --name value). */
+  config?: Record<string, string>
 }
 
 export interface ServerStats {
@@ -31,14 +48,14 @@ export interface ServerStats {
   dirty: number
 }
 
-/** Active expire cycle frequency (Redis's hz). */
-const HZ = 10
 /** Time budget of one active expire cycle. */
 const EXPIRE_CYCLE_MS = 5
 
 export interface RedisServerEvents {
   keys: [count: number]
   'client-error': [message: string]
+  /** SHUTDOWN: the server closed itself (the lab/CLI may exit). */
+  shutdown: []
 }
 
 export class RedisServer extends EventEmitter<RedisServerEvents> {
@@ -53,8 +70,30 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
   replid = randomHex(40)
   replid2 = '0'.repeat(40)
   masterReplOffset = 0
-  readonly hz = HZ
-  readonly maxClients = 10000
+  /** CONFIG GET/SET parameters (config-table.ts). */
+  readonly config: ServerConfig
+  readonly slowlog = new SlowLog()
+  /** Per-client bookkeeping for CLIENT PAUSE: end time (ms) and whether only writes. */
+  pauseEnd = 0
+  pauseWritesOnly = false
+  /** DEBUG SET-ACTIVE-EXPIRE. */
+  activeExpireEnabled = true
+  /** slowlog-log-slower-than (µs), cached for the command loop. */
+  private slowlogThreshold = 10000
+  get hz(): number {
+    const hz = this.config.getNumber('hz')
+    return hz < 1 ? 1 : hz > 500 ? 500 : hz
+  }
+  /** requirepass ('' = none); CONFIG SET requirepass changes it, AUTH reads it. */
+  get requirepass(): string {
+    return this.config.get('requirepass')
+  }
+  set requirepass(v: string) {
+    this.config.setRaw('requirepass', v)
+  }
+  get maxClients(): number {
+    return this.config.getNumber('maxclients')
+  }
   readonly stats: ServerStats = {
     totalConnectionsReceived: 0,
     totalCommandsProcessed: 0,
@@ -75,11 +114,29 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
   private cron: ReturnType<typeof setInterval> | null = null
   private lastKeyCount = 0
   private keysCheckScheduled = false
+  /** Pub/sub channels and patterns (pubsub.ts). */
+  readonly pubsub = new PubSubState()
+  /** WATCHed keys of every database (commands/transactions.ts). */
+  readonly watches: WatchRegistry
+  /** Clients in MONITOR mode. */
+  readonly monitors = new Set<Client>()
 
   constructor(opts: RedisServerOptions) {
     super()
     this.requestedPort = opts.port
     this.bindHost = opts.host ?? '127.0.0.1'
+    this.watches = new WatchRegistry(this.keyspace.dbs.length)
+    this.watches.attach(this.keyspace.dbs)
+    this.config = new ServerConfig({ bind: this.bindHost, port: String(opts.port), dir: process.cwd(), ...opts.config })
+    this.config.on('hz', () => this.restartCron())
+    installConfigHooks(this.config)
+    this.slowlogThreshold = this.config.getNumber('slowlog-log-slower-than')
+    this.config.on('slowlog-log-slower-than', (v) => {
+      this.slowlogThreshold = Number(v)
+    })
+    this.config.on('slowlog-max-len', (v) => {
+      if (this.slowlog.entries.length > Number(v)) this.slowlog.entries.length = Number(v)
+    })
   }
 
   /** The bound port once listening (the requested one before). */
@@ -116,6 +173,7 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
         })
         const addr = srv.address()
         this.boundPort = typeof addr === 'object' && addr ? addr.port : this.requestedPort
+        this.config.setRaw('port', String(this.boundPort))
         this.listener = srv
         this.cron = setInterval(() => this.serverCron(), 1000 / this.hz)
         this.cron.unref()
@@ -142,6 +200,11 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
 
   // ---- clients ----
 
+  /** Serves a connection accepted by another listener (lab-server's extra bind addresses). */
+  acceptConnection(socket: net.Socket): void {
+    this.accept(socket)
+  }
+
   private accept(socket: net.Socket): void {
     this.stats.totalConnectionsReceived++
     if (this.clients.size >= this.maxClients) {
@@ -160,6 +223,7 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     socket.on('close', () => {
       c.closed = true
       this.clients.delete(c.id)
+      this.freeClientState(c)
     })
   }
 
@@ -169,13 +233,36 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     this.stats.netInputBytes += chunk.length
     c.lastInteraction = Date.now()
     c.parser.feed(chunk)
+    this.processInput(c)
+  }
+
+  /** Runs the commands buffered for a client (processInputBuffer), then flushes. */
+  processInput(c: Client): void {
     try {
       for (;;) {
-        const argv = c.parser.next()
+        // A blocked client's input waits until it is unblocked (blocking.ts).
+        if (c.blocked) break
+        const argv = c.pausedArgv ?? c.parser.next()
         if (argv === null) break
+        c.pausedArgv = null
+        if (this.pauseEnd !== 0 && this.isPausedFor(argv)) {
+          c.pausedArgv = argv
+          this.pausedClients.add(c)
+          break
+        }
         c.argv = argv
+        const replyFlags = c.replyFlags
+        if (replyFlags & 3) this.stats.netOutputBytes += c.reply.flush()
         this.processCommand(c)
+        if (c.replyFlags !== 0 || replyFlags !== 0) {
+          // CLIENT REPLY OFF/SKIP: what this command replied is dropped; SKIP lasts one command.
+          if (replyFlags & 3 && c.replyFlags & 3) c.reply.discard()
+          if (c.replyFlags & 2) c.replyFlags &= ~2
+          if (c.replyFlags & 4) c.replyFlags = (c.replyFlags & ~4) | 2
+        }
         if (c.closeAfterReply) break
+        // handleClientsBlockedOnKeys after each command (EXEC's commands: at its end).
+        if (hasReadyKeys()) handleClientsBlockedOnKeys()
       }
     } catch (err) {
       if (!(err instanceof ProtocolError)) throw err
@@ -185,43 +272,178 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     }
     c.argv = []
     this.stats.netOutputBytes += c.reply.flush()
+    if (this.pendingWrites.size > 0) this.flushPendingWrites()
     if (c.closeAfterReply) {
       c.closed = true
       c.socket.destroySoon()
     }
+    this.afterInput()
+  }
+
+  // ---- CLIENT PAUSE (pauseClients / unpauseClients) ----
+
+  /** Clients holding a command postponed by CLIENT PAUSE. */
+  readonly pausedClients = new Set<Client>()
+  private pauseTimer: ReturnType<typeof setTimeout> | null = null
+
+  /** Does the current pause hold this command back? (ALL: everything; WRITE: writes, EVAL…) */
+  private isPausedFor(argv: Buffer[]): boolean {
+    if (Date.now() >= this.pauseEnd) {
+      this.unpause()
+      return false
+    }
+    if (!this.pauseWritesOnly) return true
+    const cmd = lookupCommand(this.commands, argv)
+    if (!cmd) return false
+    const n = cmd.parent ? cmd.parent.name : cmd.name
+    return cmd.isWrite || cmd.flags.includes('may_replicate') || n === 'eval' || n === 'evalsha' || n === 'fcall' || n === 'publish' || n === 'pfcount'
+  }
+
+  /** CLIENT PAUSE: holds commands back for `ms` (only writes when writesOnly). */
+  pause(ms: number, writesOnly: boolean): void {
+    const end = Date.now() + ms
+    // Redis keeps the later end and never downgrades a pause of all commands to writes only.
+    this.pauseWritesOnly = this.pauseEnd === 0 ? writesOnly : this.pauseWritesOnly && writesOnly
+    if (end > this.pauseEnd) this.pauseEnd = end
+    if (this.pauseTimer) clearTimeout(this.pauseTimer)
+    this.pauseTimer = setTimeout(() => this.unpause(), Math.max(0, this.pauseEnd - Date.now()))
+    this.pauseTimer.unref()
+  }
+
+  /** CLIENT UNPAUSE / end of the pause: runs the postponed commands. */
+  unpause(): void {
+    this.pauseEnd = 0
+    if (this.pauseTimer) clearTimeout(this.pauseTimer)
+    this.pauseTimer = null
+    const held = [...this.pausedClients]
+    this.pausedClients.clear()
+    for (const c of held) if (!c.closed) setImmediate(() => this.processInput(c))
+  }
+
+  private afterInput(): void {
     // 16 map sizes: cheap enough to check after every chunk (also catches lazy expiry).
     if (this.keyCount() !== this.lastKeyCount) this.scheduleKeysCheck()
   }
 
-  /** Looks up, checks and runs c.argv (processCommand + call). */
+  /**
+   * processCommand: looks up and checks c.argv (existence, arity, authentication, MULTI,
+   * RESP2 subscribed mode), queues it inside MULTI, else runs it (call). Replication reads
+   * c.propagate right after call() here (EXEC sets it for the whole transaction).
+   */
   private processCommand(c: Client): void {
     const cmd = lookupCommand(this.commands, c.argv)
     if (cmd === null) {
-      c.error(unknownCommandError(this.commands, c.argv))
+      this.rejectCommand(c, null, unknownCommandError(this.commands, c.argv))
       return
     }
     const argc = c.argv.length
     if ((cmd.arity > 0 && cmd.arity !== argc) || argc < -cmd.arity || !cmd.proc) {
-      cmd.rejectedCalls++
-      c.error(arityError(cmd))
+      this.rejectCommand(c, cmd, arityError(cmd))
       return
     }
+    if (!c.authenticated && this.requirepass !== '' && !cmd.flags.includes('no_auth')) {
+      this.rejectCommand(c, cmd, '-NOAUTH Authentication required.')
+      return
+    }
+    if (c.inMulti && cmd.flags.includes('no_multi')) {
+      this.rejectCommand(c, cmd, 'Command not allowed inside a transaction')
+      return
+    }
+    if (c.inPubSub && c.reply.resp === 2 && !PUBSUB_CONTEXT_COMMANDS.has(cmd.fullname)) {
+      this.rejectCommand(
+        c,
+        cmd,
+        `Can't execute '${cmd.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`
+      )
+      return
+    }
+    if (c.inMulti && !MULTI_IMMEDIATE_COMMANDS.has(cmd.fullname)) {
+      queueMultiCommand(c, cmd)
+      c.reply.raw(QUEUED)
+      return
+    }
+    this.call(c, cmd)
+    c.propagate = null
+    c.propagateDb = -1
+  }
+
+  /**
+   * rejectCommand: replies with the error, counts the rejection and flags a transaction
+   * being queued (EXEC itself rejected aborts the transaction).
+   */
+  private rejectCommand(c: Client, cmd: RedisCommand | null, error: string): void {
+    flagTransaction(c)
+    if (cmd === null) {
+      c.error(error)
+      return
+    }
+    cmd.rejectedCalls++
+    if (cmd.fullname === 'exec') execCommandAbort(c, error)
+    else c.error(error)
+  }
+
+  /**
+   * call(): runs a checked command — statistics, slow log, MONITOR feed. Used by
+   * processCommand and by EXEC for each queued command.
+   */
+  call(c: Client, cmd: RedisCommand): void {
     c.cmd = cmd
     const errorsBefore = this.stats.totalErrorReplies
     const t0 = performance.now()
     try {
-      cmd.proc(c)
+      cmd.proc!(c)
     } catch (err) {
       // A bug in a command must not take the process (and every other client) down.
       c.error(`internal error in '${cmd.fullname}': ${(err as Error)?.message ?? String(err)}`)
     }
-    cmd.usec += (performance.now() - t0) * 1000
+    const usec = (performance.now() - t0) * 1000
+    cmd.usec += usec
+    const slower = this.slowlogThreshold
+    if (slower >= 0 && usec >= slower && !cmd.flags.includes('skip_slowlog')) {
+      this.slowlog.push(c, c.argv, usec, slower, this.config.getNumber('slowlog-max-len'))
+    }
     cmd.calls++
     if (this.stats.totalErrorReplies !== errorsBefore) cmd.failedCalls++
     this.stats.totalCommandsProcessed++
+    if (this.monitors.size > 0 && !monitorSkips(cmd)) feedMonitors(c, c.argv, this.monitors)
+    c.redactedArgs = null
     c.lastCmd = cmd
     c.cmd = null
-    c.propagate = null
+  }
+
+  // ---- output to other clients (pub/sub messages, MONITOR lines) ----
+
+  /** Clients with output written by another client's command, flushed after the batch. */
+  private readonly pendingWrites = new Set<Client>()
+  private pendingFlushScheduled = false
+
+  /** Queues a flush of `c`'s reply buffer (messages published to it, MONITOR lines). */
+  markPendingWrite(c: Client): void {
+    this.pendingWrites.add(c)
+    if (!this.pendingFlushScheduled) {
+      // Normally flushed at the end of the input batch; this covers writes from elsewhere.
+      this.pendingFlushScheduled = true
+      setImmediate(() => this.flushPendingWrites())
+    }
+  }
+
+  private flushPendingWrites(): void {
+    this.pendingFlushScheduled = false
+    if (this.pendingWrites.size === 0) return
+    for (const c of this.pendingWrites) {
+      if (c.closed) c.reply.discard()
+      else this.stats.netOutputBytes += c.reply.flush()
+    }
+    this.pendingWrites.clear()
+  }
+
+  /** freeClient's state cleanup: WATCHed keys, subscriptions, MONITOR. */
+  private freeClientState(c: Client): void {
+    this.watches.unwatchAll(c)
+    if (c.inPubSub) this.pubsub.dropClient(c)
+    if (c.monitor) this.monitors.delete(c)
+    this.pendingWrites.delete(c)
+    if (c.blocked) removeBlockedClient(c)
   }
 
   /** Accounts an error reply (INFO stats / errorstats); `text` is without the '-'. */
@@ -248,7 +470,14 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     })
   }
 
+  private restartCron(): void {
+    if (!this.cron) return
+    clearInterval(this.cron)
+    this.cron = setInterval(() => this.serverCron(), 1000 / this.hz)
+    this.cron.unref()
+  }
+
   private serverCron(): void {
-    if (activeExpireCycle(this.keyspace, EXPIRE_CYCLE_MS) > 0) this.scheduleKeysCheck()
+    if (this.activeExpireEnabled && activeExpireCycle(this.keyspace, EXPIRE_CYCLE_MS) > 0) this.scheduleKeysCheck()
   }
 }

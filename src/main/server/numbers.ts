@@ -7,7 +7,7 @@
  * C's printf("%.17g"): what Redis 7.0 uses for doubles in replies (ZSCORE, ZINCRBY, …)
  * and `inf`/`-inf` for infinities. e.g. 1.1 → "1.1000000000000001", 3 → "3", 1e20 → "1e+20".
  */
-export function formatDouble17g(d: number): string {
+function toExponential17g(d: number): string {
   if (d === Infinity) return 'inf'
   if (d === -Infinity) return '-inf'
   if (Number.isNaN(d)) return 'nan'
@@ -47,5 +47,74 @@ export function parseDouble(arg: Uint8Array | string): number | null {
   }
   if (!/^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(body)) return null
   const v = sign * Number(body)
+  // strtod's ERANGE: overflow to inf, or underflow of a non-zero number to 0, is refused.
+  if (!Number.isFinite(v)) return null
+  if (v === 0 && /[1-9]/.test(body.split('e')[0]!)) return null
   return Number.isNaN(v) ? null : v
 }
+
+/**
+ * printf("%.17g") for scores, fast and exact. Node's toPrecision/toExponential round a tie
+ * (a double exactly halfway between two 17-digit decimals, e.g. 1 + 2^-17) up, glibc rounds
+ * it to even; ties need a double with few fractional bits (d·2^k integral for a small k),
+ * which go through exact BigInt arithmetic here.
+ */
+export function formatDouble17g(d: number): string {
+  if (Number.isInteger(d)) {
+    // Below 2^53 every integer is exact, so String() prints all its digits.
+    if (d !== 0 && d < 9007199254740992 && d > -9007199254740992) return String(d)
+    return toExponential17g(d)
+  }
+  if (d !== d || d === Infinity || d === -Infinity) return toExponential17g(d)
+  const a = d < 0 ? -d : d
+  if (a >= 1e-4 && a < 1e16) {
+    if (Number.isInteger(a * 2097152)) return exact17g(d, 21)
+    // Both %.17g and toPrecision(17) use fixed notation here; drop trailing zeros.
+    const t = d.toPrecision(17)
+    let end = t.length
+    while (t.charCodeAt(end - 1) === 48 /* 0 */) end--
+    if (t.charCodeAt(end - 1) === 46 /* . */) end--
+    return end === t.length ? t : t.slice(0, end)
+  }
+  if (Number.isInteger(a * 18446744073709551616)) return exact17g(d, 64)
+  return toExponential17g(d)
+}
+
+const POW5: bigint[] = []
+
+/** %.17g of d (non-zero, d·2^k an integer) with round-half-even, by exact arithmetic. */
+function exact17g(d: number, k: number): string {
+  const neg = d < 0
+  const n = BigInt(neg ? -d * 2 ** k : d * 2 ** k)
+  const p5 = POW5[k] ?? (POW5[k] = 5n ** BigInt(k))
+  let digits = (n * p5).toString() // value = digits · 10^-k
+  let exp10 = digits.length - 1 - k
+  if (digits.length > 17) {
+    const rest = digits.slice(17)
+    let q = BigInt(digits.slice(0, 17))
+    const half = '5'.padEnd(rest.length, '0')
+    if (rest > half || (rest === half && (q & 1n) === 1n)) q += 1n
+    let qs = q.toString()
+    if (qs.length > 17) {
+      qs = qs.slice(0, 17)
+      exp10++
+    }
+    digits = qs
+  }
+  let end = digits.length
+  while (end > 1 && digits.charCodeAt(end - 1) === 48) end--
+  digits = digits.slice(0, end)
+  let out: string
+  if (exp10 < -4 || exp10 >= 17) {
+    const e = Math.abs(exp10)
+    out = digits[0]! + (digits.length > 1 ? '.' + digits.slice(1) : '') + (exp10 < 0 ? 'e-' : 'e+') + (e < 10 ? '0' + e : String(e))
+  } else if (exp10 >= 0) {
+    const int = digits.slice(0, exp10 + 1).padEnd(exp10 + 1, '0')
+    const frac = digits.slice(exp10 + 1)
+    out = frac.length > 0 ? int + '.' + frac : int
+  } else {
+    out = '0.' + '0'.repeat(-exp10 - 1) + digits
+  }
+  return neg ? '-' + out : out
+}
+

@@ -10,10 +10,18 @@ import { cString } from '../util'
 import { connectionCommands } from './connection'
 import { keysCommands } from './keys'
 import { serverCommands } from './server'
+import { clientCommands } from './client'
+import { configCommands } from './config'
+import { debugCommands } from './debug'
 import { stringsCommands } from './strings'
+import { bitopsCommands } from './bitops'
 import { commandCommands } from './command'
 import { hashesCommands } from './hashes'
 import { setsCommands } from './sets'
+import { listsCommands } from './lists'
+import { zsetsCommands } from './zsets'
+import { transactionsCommands } from './transactions'
+import { pubsubCommands } from './pubsub'
 import type { CommandSpec, RedisCommand } from './types'
 
 function resolve(spec: CommandSpec, parent: RedisCommand | null): RedisCommand {
@@ -41,11 +49,19 @@ export function buildCommandTable(): Map<string, RedisCommand> {
   for (const family of [
     connectionCommands,
     stringsCommands,
+    bitopsCommands,
     keysCommands,
     serverCommands,
+    clientCommands,
+    configCommands,
+    debugCommands,
     commandCommands,
     hashesCommands,
-    setsCommands
+    setsCommands,
+    listsCommands,
+    zsetsCommands,
+    transactionsCommands,
+    pubsubCommands
   ]) {
     for (const spec of family) {
       if (table.has(spec.name)) throw new Error(`duplicate command ${spec.name}`)

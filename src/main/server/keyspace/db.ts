@@ -7,6 +7,7 @@
  * (keyspace/scan.ts) in step with the dictionary.
  */
 import { ScanIndex } from './scan'
+import { signalKeyAsReady } from '../blocking'
 import type { RedisValue } from './types'
 
 export interface KeyspaceStats {
@@ -67,7 +68,7 @@ export class RedisDb {
    * Called when the whole database changes at once (FLUSHDB/FLUSHALL, SWAPDB: Redis's
    * signalFlushedDb / touchAllWatchedKeysInDb): WATCH hangs off it.
    */
-  onFlushed: ((db: RedisDb) => void) | null = null
+  onFlushed: ((db: RedisDb, replacedWith?: RedisDb) => void) | null = null
 
   constructor(
     readonly id: number,
@@ -135,8 +136,11 @@ export class RedisDb {
     const dict = this.dict
     const n = dict.size
     dict.set(key, value)
-    if (dict.size !== n) this.scanIndex.add(key)
-    else if (!keepTtl && this.expires.size > 0) this.expires.delete(key)
+    if (dict.size !== n) {
+      this.scanIndex.add(key)
+      // dbAdd: clients blocked on this key may be served (RENAME, COPY, MOVE, RESTORE…).
+      signalKeyAsReady(this, key)
+    } else if (!keepTtl && this.expires.size > 0) this.expires.delete(key)
   }
 
   /** dbDelete: removes the key (and its TTL). False if it did not exist (or had expired). */
@@ -180,6 +184,8 @@ export class RedisDb {
   /** Empties the database; returns the number of keys removed. */
   flush(): number {
     const n = this.dict.size
+    // Before emptying: WATCH invalidates the watched keys that exist (signalFlushedDb).
+    this.onFlushed?.(this)
     // Fresh maps instead of clear(): O(1) here, the old ones are freed by the GC later
     // (what FLUSHALL ASYNC does in Redis).
     this.dict = new Map()
@@ -187,12 +193,14 @@ export class RedisDb {
     this.scanIndex = new ScanIndex()
     this.avgTtl = 0
     this.expireCursor = null
-    this.onFlushed?.(this)
     return n
   }
 
   /** SWAPDB: exchanges the contents (not the identities, hooks or ids) of two databases. */
   swapWith(other: RedisDb): void {
+    // Before swapping, as Redis's touchAllWatchedKeysInDb(db1, db2) and (db2, db1).
+    this.onFlushed?.(this, other)
+    other.onFlushed?.(other, this)
     const { dict, expires, scanIndex, avgTtl } = this
     this.dict = other.dict
     this.expires = other.expires
@@ -204,7 +212,5 @@ export class RedisDb {
     other.avgTtl = avgTtl
     this.expireCursor = null
     other.expireCursor = null
-    this.onFlushed?.(this)
-    other.onFlushed?.(other)
   }
 }
