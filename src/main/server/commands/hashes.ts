@@ -13,6 +13,7 @@ import { Shared } from '../resp/reply-writer'
 import { argIs, string2ll, stringMatch } from '../util'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
+import { lookupReadAs } from './lookup'
 
 const LLONG_MAX = 9223372036854775807n
 const LLONG_MIN = -9223372036854775808n
@@ -42,13 +43,7 @@ export function getRangeLong(c: Client, arg: Buffer, min: bigint, max: bigint, m
 
 /** The hash at key for reading; undefined when missing, null after a WRONGTYPE error. */
 function hashRead(c: Client, key: string): RedisHash | undefined | null {
-  const v = c.db.lookupRead(key)
-  if (v === undefined) return undefined
-  if (!(v instanceof RedisHash)) {
-    c.error(WRONGTYPE_ERR)
-    return null
-  }
-  return v
+  return lookupReadAs(c, key, RedisHash)
 }
 
 /** hashTypeLookupWriteOrCreate: null after a WRONGTYPE error. */

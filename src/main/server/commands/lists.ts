@@ -6,12 +6,12 @@
 import type { Client } from '../client'
 import { blockForKeys, blockingDenied, parseBlockTimeout, signalKeyAsReady, unblockClient, type BlockHandler } from '../blocking'
 import { RedisList } from '../keyspace/list'
-import { WRONGTYPE_ERR } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
 import { argIs, string2ll } from '../util'
 import { setUnblockHandler } from './client'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
+import { lookupReadAs, lookupWriteAs } from './lookup'
 
 const LIST_HEAD = 0
 const LIST_TAIL = 1
@@ -66,23 +66,11 @@ function getListPosition(c: Client, arg: Buffer): number | null {
 
 /** The list at key for a write, undefined if missing, null after a WRONGTYPE reply. */
 function listForWrite(c: Client, key: string): RedisList | undefined | null {
-  const v = c.db.lookupWrite(key)
-  if (v === undefined) return undefined
-  if (!(v instanceof RedisList)) {
-    c.error(WRONGTYPE_ERR)
-    return null
-  }
-  return v
+  return lookupWriteAs(c, key, RedisList)
 }
 
 function listForRead(c: Client, key: string): RedisList | undefined | null {
-  const v = c.db.lookupRead(key)
-  if (v === undefined) return undefined
-  if (!(v instanceof RedisList)) {
-    c.error(WRONGTYPE_ERR)
-    return null
-  }
-  return v
+  return lookupReadAs(c, key, RedisList)
 }
 
 /** listElementsRemoved: drops the key when the list became empty; signal + dirty. */

@@ -15,6 +15,7 @@ import { argIs, stringMatch } from '../util'
 import { EMPTY_SCAN, getRangeLong, parseScanOptions } from './hashes'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
+import { lookupReadAs, lookupWriteAs } from './lookup'
 
 const LONG_MAX = 9223372036854775807n
 const SREM = Buffer.from('SREM')
@@ -22,23 +23,11 @@ const DEL = Buffer.from('DEL')
 
 /** The set at key for reading; undefined when missing, null after a WRONGTYPE error. */
 function setRead(c: Client, key: string): RedisSet | undefined | null {
-  const v = c.db.lookupRead(key)
-  if (v === undefined) return undefined
-  if (!(v instanceof RedisSet)) {
-    c.error(WRONGTYPE_ERR)
-    return null
-  }
-  return v
+  return lookupReadAs(c, key, RedisSet)
 }
 
 function setWrite(c: Client, key: string): RedisSet | undefined | null {
-  const v = c.db.lookupWrite(key)
-  if (v === undefined) return undefined
-  if (!(v instanceof RedisSet)) {
-    c.error(WRONGTYPE_ERR)
-    return null
-  }
-  return v
+  return lookupWriteAs(c, key, RedisSet)
 }
 
 /** Replies with the members of a set in its encoding's order (setLen). */

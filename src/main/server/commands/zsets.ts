@@ -22,6 +22,7 @@ import { argIs, string2ll, stringMatch } from '../util'
 import { EMPTY_SCAN, getRangeLong, parseScanOptions } from './hashes'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
+import { lookupReadAs, lookupWriteAs } from './lookup'
 
 const LONG_MAX = 9223372036854775807n
 const ZPOPMIN = Buffer.from('ZPOPMIN')
@@ -35,23 +36,11 @@ const ERR_NAN = 'resulting score is not a number (NaN)'
 
 /** The zset at key for reading; undefined when missing, null after a WRONGTYPE error. */
 function zsetRead(c: Client, key: string): RedisZset | undefined | null {
-  const v = c.db.lookupRead(key)
-  if (v === undefined) return undefined
-  if (!(v instanceof RedisZset)) {
-    c.error(WRONGTYPE_ERR)
-    return null
-  }
-  return v
+  return lookupReadAs(c, key, RedisZset)
 }
 
 function zsetWrite(c: Client, key: string): RedisZset | undefined | null {
-  const v = c.db.lookupWrite(key)
-  if (v === undefined) return undefined
-  if (!(v instanceof RedisZset)) {
-    c.error(WRONGTYPE_ERR)
-    return null
-  }
-  return v
+  return lookupWriteAs(c, key, RedisZset)
 }
 
 /**
