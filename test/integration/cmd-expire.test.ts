@@ -178,7 +178,8 @@ describe('lazy and active expiration', () => {
     await c.same('SELECT', '3')
     await c.same('SET', 'd', '1', 'PX', '100000')
     const { real, ours } = await c.both('INFO', 'keyspace')
-    const strip = (s: string): string => s.replace(/avg_ttl=\d+/g, 'avg_ttl=N')
+    // avg_ttl is an estimate that moves with time, and the bulk length with its digits.
+    const strip = (s: string): string => s.replace(/^\$\d+\r\n/, '').replace(/avg_ttl=\d+/g, 'avg_ttl=N')
     expect(strip(ours)).toBe(strip(real))
   })
   test('onExpired fires for lazy and active expiry; onModified too', async () => {
