@@ -217,7 +217,6 @@ async function main(): Promise<void> {
   if (cfg.replicaof) {
     log.warning(`replicaof ${cfg.replicaof[0]} ${cfg.replicaof[1]}: replication is not supported by lab-server yet, ignored`)
   }
-  log.notice('Ready to accept connections')
 
   // ---- shutdown (SIGTERM / SIGINT: scheduled, then done by the next "cron")
   let shuttingDown = false
@@ -262,6 +261,9 @@ async function main(): Promise<void> {
     // A bug must not take the server (and every client) down: log it and carry on.
     log.warning(`lab-server internal error: ${err?.stack ?? String(err)}`)
   })
+  // Only now: harnesses send SIGTERM as soon as they read this line, and the handlers
+  // must already be in place or the kernel's default action kills the process.
+  log.notice('Ready to accept connections')
 }
 
 main().catch((err: unknown) => {

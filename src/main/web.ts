@@ -30,10 +30,6 @@ async function main(): Promise<void> {
   await lab.open()
 
   const web = await listen(lab, opts.port, opts.portGiven)
-  console.log(`Data folder: ${opts.dataDir}`)
-  for (const n of lab.list()) console.log(`Node ${n.host}:${n.port} ${n.status}${n.error ? ` (${n.error})` : ''}`)
-  // One line that people and test harnesses look for.
-  console.log(`Replication Lab web mode: open ${web.url}`)
 
   let closing = false
   const shutdown = async (): Promise<void> => {
@@ -45,6 +41,12 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => void shutdown())
   process.on('SIGTERM', () => void shutdown())
+
+  // Printed once the signal handlers are in place: harnesses may stop us right after it.
+  console.log(`Data folder: ${opts.dataDir}`)
+  for (const n of lab.list()) console.log(`Node ${n.host}:${n.port} ${n.status}${n.error ? ` (${n.error})` : ''}`)
+  // One line that people and test harnesses look for.
+  console.log(`Replication Lab web mode: open ${web.url}`)
 }
 
 /** The default UI port moves on when taken; a port the user chose does not. */
