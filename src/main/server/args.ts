@@ -13,93 +13,11 @@
  *   Bad directive or wrong number of arguments
  */
 import { readFileSync } from 'node:fs'
+import { splitArgsBytes } from '../../shared/cli-args'
+import { quoteBytes } from '../../shared/cli-format'
+import { REDIS_VERSION } from './info'
 
-export const REDIS_VERSION = '7.0.15'
-
-// ---------------------------------------------------------------- sds helpers
-
-function isHexDigit(c: string): boolean {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
-
-function isSpace(c: string | undefined): boolean {
-  return c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\v' || c === '\f'
-}
-
-/**
- * Redis's sdssplitargs: space separated arguments, "double quotes" with \xHH \n \r \t \b \a
- * escapes, 'single quotes' with \' only. Null for unbalanced quotes or a closing quote
- * not followed by a space.
- */
-export function splitArgs(line: string): string[] | null {
-  const out: string[] = []
-  let p = 0
-  const n = line.length
-  for (;;) {
-    while (p < n && isSpace(line[p])) p++
-    if (p >= n) return out
-    let inq = false
-    let insq = false
-    let done = false
-    let cur = ''
-    while (!done) {
-      const c = line[p]
-      if (inq) {
-        if (c === undefined) return null
-        if (c === '\\' && line[p + 1] === 'x' && isHexDigit(line[p + 2] ?? '') && isHexDigit(line[p + 3] ?? '')) {
-          cur += String.fromCharCode(parseInt(line.slice(p + 2, p + 4), 16))
-          p += 3
-        } else if (c === '\\' && p + 1 < n) {
-          p++
-          const e = line[p]
-          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e
-        } else if (c === '"') {
-          // closing quote must be followed by a space or nothing at all
-          if (p + 1 < n && !isSpace(line[p + 1])) return null
-          done = true
-        } else {
-          cur += c
-        }
-      } else if (insq) {
-        if (c === undefined) return null
-        if (c === '\\' && line[p + 1] === "'") {
-          p++
-          cur += "'"
-        } else if (c === "'") {
-          if (p + 1 < n && !isSpace(line[p + 1])) return null
-          done = true
-        } else {
-          cur += c
-        }
-      } else {
-        if (c === undefined || isSpace(c)) done = true
-        else if (c === '"') inq = true
-        else if (c === "'") insq = true
-        else cur += c
-      }
-      if (p < n) p++
-    }
-    out.push(cur)
-  }
-}
-
-/** Redis's sdscatrepr: a double-quoted, escaped representation of `s` (bytes as latin1). */
-export function catRepr(s: string): string {
-  let out = '"'
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!
-    const code = s.charCodeAt(i)
-    if (c === '\\' || c === '"') out += '\\' + c
-    else if (c === '\n') out += '\\n'
-    else if (c === '\r') out += '\\r'
-    else if (c === '\t') out += '\\t'
-    else if (c === '\x07') out += '\\a'
-    else if (c === '\b') out += '\\b'
-    else if (code >= 0x20 && code < 0x7f) out += c
-    else out += '\\x' + (code & 0xff).toString(16).padStart(2, '0')
-  }
-  return out + '"'
-}
+export { REDIS_VERSION }
 
 // ---------------------------------------------------------------- command line
 
@@ -139,7 +57,7 @@ export function parseCommandLine(args: readonly string[]): CommandLine {
     } else if (handledLastConfigArg && a.startsWith('--')) {
       if (options.length) options += '\n'
       options += a.slice(2) + ' '
-      const split = splitArgs(a)
+      const split = splitArgsBytes(a)
       if (split !== null && split.length === 1) {
         handledLastConfigArg = false
         const next = args[j + 1]
@@ -158,7 +76,7 @@ export function parseCommandLine(args: readonly string[]): CommandLine {
         handledLastConfigArg = true
       }
     } else {
-      options += catRepr(a) + ' '
+      options += quoteBytes(a) + ' '
       handledLastConfigArg = true
     }
   }
@@ -222,7 +140,7 @@ export function parseConfigText(config: string): Directive[] {
   for (let i = 0; i < lines.length; i++) {
     const text = lines[i]!.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '')
     if (text === '' || text[0] === '#') continue
-    const argv = splitArgs(text)
+    const argv = splitArgsBytes(text)
     if (argv === null) throw new ConfigFileError('Unbalanced quotes in configuration line', i + 1, text)
     if (argv.length === 0) continue
     out.push({ name: argv[0]!.toLowerCase(), args: argv.slice(1), line: i + 1, text })
@@ -432,7 +350,7 @@ export function applyConfigText(cfg: ServerCliConfig, config: string, opts: Load
       const multi = MULTI_ARG_CONFIGS.has(name) || name === 'replicaof' || name === 'slaveof'
       if (!multi && args.length !== 1) throw lineError(d, 'wrong number of arguments')
       if (MULTI_ARG_CONFIGS.has(name) && args.length === 1 && args[0] !== '') {
-        args = splitArgs(args[0]!) ?? []
+        args = splitArgsBytes(args[0]!) ?? []
       }
       switch (name) {
         case 'port':

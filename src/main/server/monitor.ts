@@ -6,6 +6,7 @@
  */
 import type { Client } from './client'
 import type { RedisCommand } from './commands/types'
+import { quoteBytes } from '../../shared/cli-format'
 
 /** Admin and skip_monitor commands are not shown (CONFIG, DEBUG, …). */
 export function monitorSkips(cmd: RedisCommand): boolean {
@@ -13,39 +14,9 @@ export function monitorSkips(cmd: RedisCommand): boolean {
   return f.includes('admin') || f.includes('skip_monitor')
 }
 
-/** sdscatrepr: a quoted, escaped binary string. */
-export function reprArg(b: Uint8Array): string {
-  let s = '"'
-  for (let i = 0; i < b.length; i++) {
-    const ch = b[i]!
-    switch (ch) {
-      case 92 /* \ */:
-        s += '\\\\'
-        break
-      case 34 /* " */:
-        s += '\\"'
-        break
-      case 10:
-        s += '\\n'
-        break
-      case 13:
-        s += '\\r'
-        break
-      case 9:
-        s += '\\t'
-        break
-      case 7:
-        s += '\\a'
-        break
-      case 8:
-        s += '\\b'
-        break
-      default:
-        if (ch >= 0x20 && ch <= 0x7e) s += String.fromCharCode(ch)
-        else s += '\\x' + (ch < 16 ? '0' : '') + ch.toString(16)
-    }
-  }
-  return s + '"'
+/** sdscatrepr of one argument (shared with the console's formatting). */
+function reprArg(b: Buffer): string {
+  return quoteBytes(b.toString('latin1'))
 }
 
 /** gettimeofday as "sec.usec". */

@@ -3,7 +3,7 @@
  */
 import type { Client } from '../client'
 import { Shared } from '../resp/reply-writer'
-import { REDIS_VERSION } from '../args'
+import { REDIS_VERSION } from '../info'
 import { argIs, string2ll } from '../util'
 import { discardTransaction } from './transactions'
 import { redisCommand } from './meta'
