@@ -3,9 +3,9 @@
  * expiration, compared with a real redis-server 7; what expiry commands propagate.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import type { Client } from '../../src/main/server/client'
 import type { RedisDb } from '../../src/main/server/keyspace/db'
 import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { propagated as propagatedBy } from '../helpers/propagation'
 
 let pair: DiffPair
 let c: DiffConn
@@ -236,24 +236,7 @@ describe('replica expiry rules', () => {
 })
 
 describe('propagation', () => {
-  /** Runs one command on ours and returns what it asked to propagate (c.propagate). */
-  async function propagated(...args: string[]): Promise<string[][] | null> {
-    const name = args[0]!.toLowerCase()
-    const cmd = pair.ours.commands.get(name)!
-    const orig = cmd.proc!
-    let seen: Buffer[][] | null = null
-    cmd.proc = (cl: Client) => {
-      orig(cl)
-      seen = cl.propagate
-    }
-    try {
-      await c.ours.call(...args)
-    } finally {
-      cmd.proc = orig
-    }
-    const s = seen as Buffer[][] | null
-    return s === null ? null : s.map((cmdv) => cmdv.map((a) => a.toString('latin1')))
-  }
+  const propagated = (...args: string[]): Promise<string[][] | null> => propagatedBy(pair.ours, c.ours, ...args)
 
   test('relative expires become PEXPIREAT <abs ms>, past times DEL', async () => {
     await c.ours.call('SET', 'k', 'v')

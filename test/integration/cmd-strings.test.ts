@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
-import type { Client } from '../../src/main/server/client'
+import { propagated as propagatedBy } from '../helpers/propagation'
 
 let pair: DiffPair
 let c: DiffConn
@@ -652,24 +652,7 @@ describe('bit operations', () => {
 })
 
 describe('propagation', () => {
-  /** Runs one command on ours and returns what it asked to propagate (c.propagate). */
-  async function propagated(...args: string[]): Promise<string[][] | null> {
-    const name = args[0]!.toLowerCase()
-    const cmd = pair.ours.commands.get(name)!
-    const orig = cmd.proc!
-    let seen: Buffer[][] | null = null
-    cmd.proc = (cl: Client) => {
-      orig(cl)
-      seen = cl.propagate
-    }
-    try {
-      await c.ours.call(...args)
-    } finally {
-      cmd.proc = orig
-    }
-    const s = seen as Buffer[][] | null
-    return s === null ? null : s.map((v) => v.map((a) => a.toString('latin1')))
-  }
+  const propagated = (...args: string[]): Promise<string[][] | null> => propagatedBy(pair.ours, c.ours, ...args)
 
   const near = (ms: string, expected: number): void => {
     expect(Math.abs(Number(ms) - expected)).toBeLessThan(2000)
