@@ -1,5 +1,8 @@
 /** A raw RESP connection that reads whole replies, framed exactly (no waiting for silence). */
 import net from 'node:net'
+import { encodeCommand } from '../../src/main/server/resp/encode-command'
+
+export { encodeCommand }
 
 /** End offset of the complete RESP2/RESP3 value starting at `pos`, or -1 if incomplete. */
 export function respEnd(buf: Buffer, pos: number): number {
@@ -42,15 +45,6 @@ export function respEnd(buf: Buffer, pos: number): number {
     }
   }
   throw new Error(`not RESP at byte ${pos}: ${JSON.stringify(buf.toString('latin1', pos, pos + 20))}`)
-}
-
-export function encodeCommand(args: (string | Buffer)[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)]
-  for (const a of args) {
-    const b = typeof a === 'string' ? Buffer.from(a, 'latin1') : a
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'))
-  }
-  return Buffer.concat(parts)
 }
 
 /** A raw connection that reads whole replies. Args given as strings are binary strings. */

@@ -1,5 +1,6 @@
 import { Socket, connect } from 'node:net'
 import type { Reply } from '../../shared/reply'
+import { encodeCommand } from '../server/resp/encode-command'
 import { ReplyReader } from '../server/resp/reply-reader'
 
 interface Pending {
@@ -94,15 +95,6 @@ export class ConsoleSession {
     conn.pending = []
     for (const p of pending) p.reject(err)
   }
-}
-
-function encodeCommand(args: string[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)]
-  for (const arg of args) {
-    const bytes = Buffer.from(arg, 'latin1')
-    parts.push(Buffer.from(`$${bytes.length}\r\n`), bytes, Buffer.from('\r\n'))
-  }
-  return Buffer.concat(parts)
 }
 
 /** redis-cli words its connection errors after strerror(). */

@@ -9,6 +9,7 @@
  */
 import { EventEmitter } from 'node:events'
 import net from 'node:net'
+import { encodeCommand } from '../resp/encode-command'
 import { RequestParser } from '../resp/request-parser'
 
 export type LinkState = 'connecting' | 'handshake' | 'sync' | 'connected' | 'closed'
@@ -152,9 +153,7 @@ export class ReplicaLink extends EventEmitter<ReplicaLinkEvents> {
   }
 
   private send(...args: string[]): void {
-    let out = `*${args.length}\r\n`
-    for (const a of args) out += `$${Buffer.byteLength(a)}\r\n${a}\r\n`
-    this.socket.write(out)
+    this.socket.write(encodeCommand(args.map((a) => Buffer.from(a))))
   }
 
   private sendAck(): void {
@@ -336,7 +335,7 @@ export class ReplicaLink extends EventEmitter<ReplicaLinkEvents> {
       const before = this.parser.pending
       const argv = this.parser.next()
       if (argv === null) return
-      const raw = encode(argv)
+      const raw = encodeCommand(argv)
       const size = before - this.parser.pending
       if (size !== raw.length) {
         this.emit('log', 'warning', 'WARNING: Receiving inline protocol from master, master stream corruption? Closing the master connection and discarding the cached master.')
@@ -358,12 +357,6 @@ export class ReplicaLink extends EventEmitter<ReplicaLinkEvents> {
 
 function isGetAck(argv: Buffer[]): boolean {
   return argv.length === 3 && argv[0]!.toString('latin1').toLowerCase() === 'replconf' && argv[1]!.toString('latin1').toLowerCase() === 'getack'
-}
-
-function encode(argv: Buffer[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)]
-  for (const a of argv) parts.push(Buffer.from(`$${a.length}\r\n`), a, Buffer.from('\r\n'))
-  return Buffer.concat(parts)
 }
 
 function lastBytes(chunks: Buffer[], n: number): Buffer | null {
