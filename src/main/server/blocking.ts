@@ -44,9 +44,8 @@ let readyList: { db: RedisDb; key: string }[] = []
 let blockedCount = 0
 
 /**
- * Replication hook: called with a client served while blocked (outside of its own command)
- * when the serve set c.propagate (BLPOP served later propagates as LPOP …). The replication
- * engine sets it; c.propagate is reset afterwards.
+ * Observer of what a client served while blocked propagates (BLPOP served later propagates
+ * as LPOP …); the server itself feeds it to its replication stream. Tests read it.
  */
 export const blockingHooks: { propagateServed: ((c: Client, commands: Buffer[][]) => void) | null } = {
   propagateServed: null
@@ -240,6 +239,7 @@ function finishUnblock(c: Client, state: BlockedState): void {
     const cmds = c.propagate
     c.propagate = null
     blockingHooks.propagateServed?.(c, cmds)
+    c.server.replication.propagate(c.db.id, cmds)
   }
   const server = c.server
   if (c.closed) {

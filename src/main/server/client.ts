@@ -81,6 +81,10 @@ export class Client {
   /** CLIENT_MONITOR: receives every command executed. */
   monitor = false
 
+  // ---- replication ----
+  /** CLIENT_MASTER: the connection our master's stream arrives on (writes allowed, no replies). */
+  isMaster = false
+
   // ---- blocking operations (blocking.ts) ----
   /** Set while blocked on keys (BLPOP, BZPOPMIN…): its input waits until unblocked. */
   blocked: BlockedState | null = null

@@ -4,6 +4,7 @@
  */
 import os from 'node:os'
 import type { RedisServer } from './node'
+import { replicationInfoLines } from './replication/info-replication'
 
 export const REDIS_VERSION = '7.0.15'
 
@@ -245,19 +246,7 @@ export function genInfoString(server: RedisServer, args: string[]): string {
     ]))
   }
   if (want('replication')) {
-    out.push(section('Replication', [
-      ['role', 'master'],
-      ['connected_slaves', 0],
-      ['master_failover_state', 'no-failover'],
-      ['master_replid', server.replid],
-      ['master_replid2', server.replid2],
-      ['master_repl_offset', server.masterReplOffset],
-      ['second_repl_offset', -1],
-      ['repl_backlog_active', 0],
-      ['repl_backlog_size', 1048576],
-      ['repl_backlog_first_byte_offset', 0],
-      ['repl_backlog_histlen', 0]
-    ]))
+    out.push(`# Replication\r\n${replicationInfoLines(server.replication.state()).join('\r\n')}\r\n`)
   }
   if (want('cpu')) {
     const cpu = process.cpuUsage()

@@ -11,6 +11,7 @@ import { activeExpireCycle } from './keyspace/expire'
 import { Keyspace } from './keyspace/keyspace'
 import { ProtocolError } from './resp/request-parser'
 import { randomHex } from './util'
+import { Replication } from './replication/replication'
 import { ServerConfig } from './config-table'
 import { SlowLog } from './slowlog'
 import { installConfigHooks } from './commands/config'
@@ -66,10 +67,8 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
   readonly clients = new Map<number, Client>()
   readonly startTime = Date.now()
   readonly runId = randomHex(40)
-  /** Replication ids (a master's own history id, and the previous one). */
-  replid = randomHex(40)
-  replid2 = '0'.repeat(40)
-  masterReplOffset = 0
+  /** Replication state and both sides of the protocol (replication/). */
+  readonly replication: Replication
   /** CONFIG GET/SET parameters (config-table.ts). */
   readonly config: ServerConfig
   readonly slowlog = new SlowLog()
@@ -127,6 +126,7 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     this.bindHost = opts.host ?? '127.0.0.1'
     this.watches = new WatchRegistry(this.keyspace.dbs.length)
     this.watches.attach(this.keyspace.dbs)
+    this.replication = new Replication(this)
     this.config = new ServerConfig({ bind: this.bindHost, port: String(opts.port), dir: process.cwd(), ...opts.config })
     this.config.on('hz', () => this.restartCron())
     installConfigHooks(this.config)
@@ -357,12 +357,22 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
       )
       return
     }
+    if (cmd.isWrite && this.replication.isReplica && !c.isMaster && this.config.get('replica-read-only') === 'yes') {
+      this.rejectCommand(c, cmd, "-READONLY You can't write against a read only replica.")
+      return
+    }
     if (c.inMulti && !MULTI_IMMEDIATE_COMMANDS.has(cmd.fullname)) {
       queueMultiCommand(c, cmd)
       c.reply.raw(QUEUED)
       return
     }
+    const dirty = this.stats.dirty
+    const dbIndex = c.db.id
     this.call(c, cmd)
+    // propagateNow: what changed the data set goes to the backlog and the replicas.
+    if (c.propagate !== null || this.stats.dirty !== dirty) {
+      this.replication.propagate(c.propagateDb >= 0 ? c.propagateDb : dbIndex, c.propagate ?? [c.argv])
+    }
     c.propagate = null
     c.propagateDb = -1
   }

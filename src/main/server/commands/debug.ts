@@ -6,7 +6,7 @@ import type { Client } from '../client'
 import { computeDatasetDigest, valueDigest } from '../digest'
 import { RedisList } from '../keyspace/list'
 import { Shared } from '../resp/reply-writer'
-import { argIs, randomHex, string2ll } from '../util'
+import { argIs, string2ll } from '../util'
 import { allowProtectedAction, replyHelp } from './config'
 import { objectEncoding } from './keys'
 import { redisCommand } from './meta'
@@ -138,8 +138,7 @@ function debugCommand(c: Client): void {
     server.activeExpireEnabled = v !== null && v !== 0
     c.reply.raw(Shared.ok)
   } else if (argc === 2 && argIs(sub, 'change-repl-id')) {
-    server.replid = randomHex(40)
-    server.replid2 = '0'.repeat(40)
+    server.replication.newHistory()
     c.reply.raw(Shared.ok)
   } else if (argc === 3 && argIs(sub, 'error')) {
     c.error('-' + argv[2]!.toString('latin1'))

@@ -22,6 +22,9 @@ import { listsCommands } from './lists'
 import { zsetsCommands } from './zsets'
 import { transactionsCommands } from './transactions'
 import { pubsubCommands } from './pubsub'
+import { persistenceCommands } from './persistence'
+import { replicationCommands } from './replication'
+import { replicaofCommands } from './replicaof'
 import type { CommandSpec, RedisCommand } from './types'
 
 function resolve(spec: CommandSpec, parent: RedisCommand | null): RedisCommand {
@@ -61,7 +64,10 @@ export function buildCommandTable(): Map<string, RedisCommand> {
     listsCommands,
     zsetsCommands,
     transactionsCommands,
-    pubsubCommands
+    pubsubCommands,
+    persistenceCommands,
+    replicationCommands,
+    replicaofCommands
   ]) {
     for (const spec of family) {
       if (table.has(spec.name)) throw new Error(`duplicate command ${spec.name}`)
