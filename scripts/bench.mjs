@@ -7,7 +7,7 @@
 // in PATH. Never part of `npm test`. Always exits 0 once it could run: a command our server
 // does not implement yet shows as "n/a (not implemented)".
 import { spawn, execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
@@ -19,6 +19,14 @@ const DEFAULT_TESTS = 'set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lr
 const DEPTHS = [1, 16]
 const CLIENTS = 50
 const RUN_TIMEOUT_MS = 600_000
+/** Clock ticks per second of /proc/<pid>/stat times (sysconf(_SC_CLK_TCK); 100 on Linux). */
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100
+  } catch {
+    return 100
+  }
+})()
 
 function parseArgs(argv) {
   const o = { quick: false, tests: DEFAULT_TESTS.split(','), keys: null, memory: true, requests: null }
@@ -106,6 +114,18 @@ function stopServer(s) {
     s.child.kill('SIGTERM')
     setTimeout(() => s.child.kill('SIGKILL'), 5000).unref()
   })
+}
+
+/** CPU time (user + system, µs) the process has used, from /proc; NaN where unavailable. */
+function cpuMicros(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'latin1')
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ')
+    // utime and stime are fields 14 and 15 (1-based) of the whole line.
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK
+  } catch {
+    return NaN
+  }
 }
 
 function rssKb(pid) {
@@ -203,6 +223,10 @@ async function loadKeys(servers, count) {
   return `pipelined SET of ${count} keys (key:N, 100-byte values): DEBUG POPULATE not available on ${servers.filter((_, i) => replies[i] !== '+OK').map((s) => s.name).join(', ')}`
 }
 
+function fmtCpu(r) {
+  return r.ops === null || !Number.isFinite(r.cpu) ? '-' : r.cpu.toFixed(2)
+}
+
 function fmtOps(r) {
   return r.ops === null ? r.note : r.ops.toFixed(0)
 }
@@ -242,17 +266,22 @@ async function main() {
         flip = !flip
         for (const s of order) {
           await command(s.port, ['FLUSHALL'])
+          const cpu0 = cpuMicros(s.pid)
           results[s.name] = await runBenchmark(s.port, test, opts.requests, depth)
+          // Server CPU per request: unlike ops/s, barely moved by other load on the machine.
+          results[s.name].cpu = (cpuMicros(s.pid) - cpu0) / opts.requests
         }
         const r = results.real
         const o = results.ours
         const ratio = r.ops && o.ops ? (o.ops / r.ops).toFixed(2) : '-'
-        rows.push([test, `-P ${depth}`, fmtOps(r), fmtOps(o), ratio])
-        process.stderr.write(`  ${test} -P ${depth}: real ${fmtOps(r)}, ours ${fmtOps(o)}, ratio ${ratio}${o.detail ? ` (${o.detail})` : ''}\n`)
+        const cpuRatio = r.ops && o.ops && r.cpu > 0 && o.cpu > 0 ? (r.cpu / o.cpu).toFixed(2) : '-'
+        rows.push([test, `-P ${depth}`, fmtOps(r), fmtOps(o), ratio, fmtCpu(r), fmtCpu(o), cpuRatio])
+        process.stderr.write(`  ${test} -P ${depth}: real ${fmtOps(r)}, ours ${fmtOps(o)}, ratio ${ratio}; CPU µs/req real ${fmtCpu(r)}, ours ${fmtCpu(o)}${o.detail ? ` (${o.detail})` : ''}\n`)
       }
     }
     console.log('')
-    console.log(table(rows, ['test', 'pipeline', 'real ops/s', 'ours ops/s', 'ours/real']))
+    console.log(table(rows, ['test', 'pipeline', 'real ops/s', 'ours ops/s', 'ours/real', 'real CPU µs/req', 'ours CPU µs/req', 'real/ours CPU']))
+    console.log('(CPU µs/req: server process user+system time per request, from /proc: unlike ops/s, hardly moved by other load on the machine. real/ours CPU < 1: ours spends more CPU per request)')
 
     if (opts.memory) {
       const before = servers.map((s) => rssKb(s.pid))

@@ -5,21 +5,13 @@
  * and test harnesses written for redis-server can start it instead. Plain Node, no Electron.
  */
 import { createHash } from 'node:crypto'
-import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import net from 'node:net'
 import { resolve } from 'node:path'
-import {
-  applyConfigText,
-  ConfigFileError,
-  defaultConfig,
-  IncludeOpenError,
-  parseCommandLine,
-  REDIS_VERSION,
-  strerror,
-  usage,
-  type ServerCliConfig
-} from './server/args'
-import { ServerLog } from './server/log'
+import { parseCommandLine, REDIS_VERSION, usage } from './server/args'
+import { ConfigFileError, IncludeOpenError, loadConfigText, strerror, type LoadedConfig } from './server/config-file'
+import { lookupConfig } from './server/config-table'
+import { ServerLog, type LogLevel } from './server/log'
 import { RedisServer } from './server/node'
 import { version as labVersion } from '../../package.json'
 
@@ -55,21 +47,32 @@ function logo(port: number, pid: number): string {
   ].join('\n')
 }
 
-/** Prints the FATAL CONFIG FILE ERROR block to stderr and exits 1 (config.c loaderr). */
+/**
+ * Prints the FATAL CONFIG FILE ERROR block to stderr and exits 1 (config.c loaderr). Output
+ * before process.exit() is written synchronously: a pipe write could otherwise be cut off.
+ */
 function fatalConfig(err: ConfigFileError): never {
-  process.stderr.write(err.fatalBlock())
+  writeSync(2, err.fatalBlock())
   process.exit(1)
 }
 
+/** A loaded configuration, with Redis's defaults for what it does not set. */
+interface CliConfig {
+  loaded: LoadedConfig
+  /** Absolute path of the config file (CONFIG REWRITE's target), or null. */
+  configFile: string | null
+  get(name: string): string
+}
+
 /** The whole configuration text: file, then stdin, then "\n" + the command line options. */
-function loadConfig(args: string[], log: ServerLog): { cfg: ServerCliConfig; configFile: string | null } | null {
+function loadConfig(args: string[], log: ServerLog): CliConfig {
   const cl = parseCommandLine(args)
   if (cl.kind === 'version') {
-    process.stdout.write(versionLine() + '\n')
+    writeSync(1, versionLine() + '\n')
     process.exit(0)
   }
   if (cl.kind === 'help') {
-    process.stderr.write(usage(PROG))
+    writeSync(2, usage(PROG))
     process.exit(1)
   }
   let text = ''
@@ -91,9 +94,9 @@ function loadConfig(args: string[], log: ServerLog): { cfg: ServerCliConfig; con
     }
   }
   text += '\n' + cl.options
-  const cfg = defaultConfig()
+  let loaded: LoadedConfig
   try {
-    applyConfigText(cfg, text)
+    loaded = loadConfigText(text, { chdir: (dir) => process.chdir(dir) })
   } catch (err) {
     if (err instanceof ConfigFileError) fatalConfig(err)
     if (err instanceof IncludeOpenError) {
@@ -102,17 +105,19 @@ function loadConfig(args: string[], log: ServerLog): { cfg: ServerCliConfig; con
     }
     throw err
   }
-  if (cfg.logfile !== '') {
+  // protected-mode (refusing remote clients when there is no bind and no password) is not
+  // enforced by the embedded server, so without a bind line it listens on loopback only.
+  loaded.values.bind ??= '127.0.0.1 -::1'
+  const get = (name: string): string => loaded.values[name] ?? lookupConfig(name)!.default
+  const logfile = get('logfile')
+  if (logfile !== '') {
     try {
-      closeSync(openSync(cfg.logfile, 'a'))
+      closeSync(openSync(logfile, 'a'))
     } catch (err) {
       fatalConfig(new ConfigFileError(`Can't open the log file: ${strerror(err)}`))
     }
   }
-  if (cfg.requirepass !== '') {
-    fatalConfig(new ConfigFileError('requirepass is not supported by lab-server yet'))
-  }
-  return { cfg, configFile }
+  return { loaded, configFile, get }
 }
 
 /** Node's listen host for a Redis bind address ('*' any IPv4, '::*' any IPv6). */
@@ -137,15 +142,16 @@ function listenExtra(server: RedisServer, host: string, port: number): Promise<n
 /** Errors an optional ('-addr') bind address may fail with silently (listenToPort). */
 const OPTIONAL_BIND_ERRORS = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT', 'ENOPROTOOPT'])
 
+const USER_REQUESTED = 'User requested shutdown...'
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2)
   const log = new ServerLog({ role: 'C' })
-  const loaded = loadConfig(args, log)
-  if (!loaded) return
-  const { cfg } = loaded
-  log.logfile = cfg.logfile
-  log.level = cfg.loglevel
+  const cfg = loadConfig(args, log)
+  log.logfile = cfg.get('logfile')
+  log.level = cfg.get('loglevel') as LogLevel
   const pid = process.pid
+  const replicaof = cfg.get('replicaof')
 
   log.warning('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo')
   log.warning(
@@ -158,18 +164,31 @@ async function main(): Promise<void> {
   } else {
     log.warning('Configuration loaded')
   }
-  log.role = cfg.replicaof ? 'S' : 'M'
+  log.role = replicaof !== '' ? 'S' : 'M'
   log.notice('monotonic clock: POSIX clock_gettime')
-  for (const w of cfg.warnings) log.warning(w)
-  for (const [name, values] of cfg.ignored) {
-    log.verbose(`Option '${name} ${values.join(' ')}' accepted, no effect in lab-server`)
+  for (const w of cfg.loaded.warnings) log.warning(w)
+  for (const name of cfg.loaded.notInEffect) {
+    log.warning(`Option '${name}' is accepted but not in effect in lab-server`)
   }
 
-  // ---- listen (initServer / listenToPort)
-  const addrs = cfg.bind
-  if (cfg.port === 0 || addrs.length === 0) {
+  // ---- listen (initServer / listenToPort); the first server also loads the dump file
+  const port = Number(cfg.get('port'))
+  const addrs = cfg.get('bind').split(' ').filter((a) => a !== '')
+  if (port === 0 || addrs.length === 0) {
     log.warning('Configured to not listen anywhere, exiting.')
     process.exit(1)
+  }
+  let master: { host: string; port: number } | undefined
+  if (replicaof !== '') {
+    const [host, p] = replicaof.split(' ')
+    master = { host: host!, port: Number(p) }
+  }
+  // prepareForShutdown's first line, once, whoever starts the shutdown (signal or SHUTDOWN)
+  let userRequestedLogged = false
+  const logUserRequested = (): void => {
+    if (userRequestedLogged) return
+    userRequestedLogged = true
+    log.warning(USER_REQUESTED)
   }
   let server: RedisServer | null = null
   const extra: net.Server[] = []
@@ -179,17 +198,33 @@ async function main(): Promise<void> {
     const host = listenHost(addr)
     try {
       if (server === null) {
-        const s = new RedisServer({ port: cfg.port, host })
+        const s = new RedisServer({ port, host, config: cfg.loaded.values, replicaOf: master, rdbFile: true })
+        s.config.configFile = cfg.configFile
+        s.config.on('loglevel', (v) => {
+          log.level = v as LogLevel
+        })
+        s.on('log', (level, msg) => {
+          if (msg === USER_REQUESTED) logUserRequested()
+          else log.log(level, msg)
+        })
+        s.on('replication', (e) => {
+          if (e.type === 'role') log.role = e.role === 'master' ? 'M' : 'S'
+        })
         await s.listen()
         server = s
       } else {
-        extra.push(await listenExtra(server, host, cfg.port))
+        extra.push(await listenExtra(server, host, port))
       }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? ''
+      if (code === '') {
+        // rdbLoad refused the dump file: the server does not start half-loaded
+        log.warning(`Fatal error loading the DB: ${(err as Error).message}. Exiting.`)
+        process.exit(1)
+      }
       if (optional && OPTIONAL_BIND_ERRORS.has(code)) continue
-      log.warning(`Warning: Could not create server TCP listening socket ${addr}:${cfg.port}: bind: ${strerror(err)}`)
-      log.warning(`Failed listening on port ${cfg.port} (TCP), aborting.`)
+      log.warning(`Warning: Could not create server TCP listening socket ${addr}:${port}: bind: ${strerror(err)}`)
+      log.warning(`Failed listening on port ${port} (TCP), aborting.`)
       process.exit(1)
     }
   }
@@ -200,7 +235,7 @@ async function main(): Promise<void> {
   const srv: RedisServer = server
 
   // ---- pid file, banner
-  const pidfile = cfg.pidfile
+  const pidfile = cfg.get('pidfile')
   if (pidfile !== '') {
     try {
       writeFileSync(pidfile, `${pid}\n`)
@@ -208,18 +243,14 @@ async function main(): Promise<void> {
       log.warning(`Failed to write PID file: ${strerror(err)}`)
     }
   }
-  const showLogo = cfg.alwaysShowLogo || (cfg.logfile === '' && process.stdout.isTTY === true)
+  const showLogo = cfg.get('always-show-logo') === 'yes' || (log.logfile === '' && process.stdout.isTTY === true)
   if (showLogo) log.raw('notice', logo(srv.port, pid))
   else log.notice(`Running mode=standalone, port=${srv.port}.`)
   log.warning('Server initialized')
-  if (cfg.save.length > 0) log.notice('lab-server does not write RDB snapshots yet: save points are ignored')
-  if (cfg.databases !== 16) log.warning(`databases ${cfg.databases}: lab-server always has 16 databases for now`)
-  if (cfg.replicaof) {
-    log.warning(`replicaof ${cfg.replicaof[0]} ${cfg.replicaof[1]}: replication is not supported by lab-server yet, ignored`)
-  }
 
-  // ---- shutdown (SIGTERM / SIGINT: scheduled, then done by the next "cron")
+  // ---- shutdown: SIGTERM / SIGINT (scheduled, then done by the next "cron"), or SHUTDOWN
   let shuttingDown = false
+  let finished = false
   const removePidfile = (): void => {
     if (pidfile === '') return
     try {
@@ -228,16 +259,37 @@ async function main(): Promise<void> {
       /* already gone */
     }
   }
-  const shutdown = async (): Promise<void> => {
-    log.warning('User requested shutdown...')
+  // The server closed itself (SHUTDOWN, or the signal path below): finishShutdown's last steps.
+  srv.on('shutdown', () => {
+    if (finished) return
+    finished = true
+    logUserRequested()
     for (const e of extra) e.close()
-    await srv.close()
     if (pidfile !== '') {
       log.notice('Removing the pid file.')
       removePidfile()
     }
     log.warning('Redis is now ready to exit, bye bye...')
     process.exit(0)
+  })
+  // shutdown-on-sigterm / shutdown-on-sigint: save, nosave, force (now: no replicas to wait for)
+  const shutdown = async (sig: 'SIGTERM' | 'SIGINT'): Promise<void> => {
+    logUserRequested()
+    const flags = srv.config.get(sig === 'SIGTERM' ? 'shutdown-on-sigterm' : 'shutdown-on-sigint').split(' ')
+    const save = flags.includes('nosave') ? false : flags.includes('save') ? true : undefined
+    try {
+      await srv.shutdown({ save })
+    } catch {
+      if (flags.includes('force')) {
+        await srv.close()
+        srv.emit('shutdown')
+        return
+      }
+      // the final save failed: Redis stays up
+      log.warning('Errors trying to shut down the server. Check the logs for more information.')
+      shuttingDown = false
+      userRequestedLogged = false
+    }
   }
   const onSignal = (sig: 'SIGTERM' | 'SIGINT'): void => {
     if (shuttingDown) {
@@ -250,7 +302,7 @@ async function main(): Promise<void> {
     }
     shuttingDown = true
     log.fromSignalHandler('warning', `Received ${sig} scheduling shutdown...`)
-    setTimeout(() => void shutdown(), 1000 / srv.hz)
+    setTimeout(() => void shutdown(sig), 1000 / srv.hz)
   }
   process.on('SIGTERM', () => onSignal('SIGTERM'))
   process.on('SIGINT', () => onSignal('SIGINT'))
@@ -267,6 +319,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`lab-server: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+  writeSync(2, `lab-server: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
   process.exit(1)
 })

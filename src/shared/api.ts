@@ -6,6 +6,7 @@
  * `validateCall` before the lab sees it.
  */
 import type { Reply } from './reply'
+import type { ReplicationEvent } from './replication-events'
 
 export type NodeStatus = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed'
 export type NodeRole = 'master' | 'replica'
@@ -23,6 +24,32 @@ export interface NodeSnapshot {
   portNote?: string
   /** Why the node is in `failed`. */
   error?: string
+  /** Replication as the node reports it (INFO replication), sampled every second while it runs. */
+  replication?: NodeReplication
+}
+
+export interface NodeReplication {
+  /** master_replid and master_repl_offset. */
+  replid: string
+  offset: number
+  /** Set on a replica: whom it follows and how its link is. */
+  master?: {
+    host: string
+    port: number
+    /** ROLE's state of the link: connect, connecting, handshake, sync, connected. */
+    link: 'connect' | 'connecting' | 'handshake' | 'sync' | 'connected'
+    /** slave_repl_offset: what it applied. */
+    offset: number
+    /** master_last_io_seconds_ago (-1 while the link is not up). */
+    lastIoSecondsAgo: number
+    /** master_link_down_since_seconds (-1: up, or never connected). */
+    downSinceSeconds: number
+    /** Faults the lab applies to this link. */
+    cut: boolean
+    latencyMs: number
+  }
+  /** Its replicas as it lists them (slaveN lines). */
+  replicas: { ip: string; port: number; state: string; offset: number; lag: number }[]
 }
 
 export interface LabInfo {
@@ -37,22 +64,42 @@ export interface LabMethods {
   listNodes: [Record<string, never>, NodeSnapshot[]]
   addNode: [{ port?: number }, NodeSnapshot]
   startNode: [{ id: string }, NodeSnapshot]
+  /** Stops the node as SHUTDOWN does: saves when its config has save points. */
   stopNode: [{ id: string }, NodeSnapshot]
+  /** Stop, then start a new server from the node's redis.conf (loading its dump.rdb). */
+  restartNode: [{ id: string }, NodeSnapshot]
+  /** Ends the node as a crash would: nothing saved since the last save is kept. */
+  crashNode: [{ id: string }, NodeSnapshot]
+  /** Stops the node; it leaves the lab and its directory is deleted. */
+  removeNode: [{ id: string }, { id: string }]
   /** Runs one command on the node's console connection, exactly as redis-cli would send it. */
   execute: [{ id: string; args: string[] }, Reply]
+  /**
+   * Network faults on a replica's link to its master, made in the lab's network (both nodes
+   * keep running): cut drops the connection and refuses new ones until healed; latency
+   * delays every byte each way.
+   */
+  cutLink: [{ id: string }, NodeSnapshot]
+  healLink: [{ id: string }, NodeSnapshot]
+  setLinkLatency: [{ id: string; ms: number }, NodeSnapshot]
 }
 
 export type LabMethod = keyof LabMethods
 export type LabParams<M extends LabMethod> = LabMethods[M][0]
 export type LabResult<M extends LabMethod> = LabMethods[M][1]
 
-export const LAB_METHODS = ['info', 'listNodes', 'addNode', 'startNode', 'stopNode', 'execute'] as const satisfies readonly LabMethod[]
+export const LAB_METHODS = [
+  'info', 'listNodes', 'addNode', 'startNode', 'stopNode', 'restartNode', 'crashNode', 'removeNode', 'execute',
+  'cutLink', 'healLink', 'setLinkLatency'
+] as const satisfies readonly LabMethod[]
 
 export type LabEvent =
   | { type: 'node-added'; node: NodeSnapshot }
   | { type: 'node-updated'; node: NodeSnapshot }
   | { type: 'node-removed'; id: string }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string; nodeId?: string }
+  /** Replication happenings of one node: role changes, link steps, full and partial syncs. */
+  | { type: 'replication'; nodeId: string; at: number; event: ReplicationEvent }
 
 /** The typed client the renderer talks to, whichever transport is underneath. */
 export interface LabClient {
@@ -66,6 +113,8 @@ export class LabError extends Error {
 }
 
 const MAX_ARGS = 1024 * 1024
+/** Latency beyond a minute teaches nothing the timeout (repl-timeout) does not. */
+const MAX_LATENCY_MS = 60_000
 const MAX_ARG_BYTES = 512 * 1024 * 1024
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -103,8 +152,19 @@ export function validateCall(method: unknown, params: unknown): string | null {
       return only('port')
     case 'startNode':
     case 'stopNode':
+    case 'restartNode':
+    case 'crashNode':
+    case 'removeNode':
+    case 'cutLink':
+    case 'healLink':
       if (!isId(params.id)) return `${method}: id must be a node id`
       return only('id')
+    case 'setLinkLatency':
+      if (!isId(params.id)) return 'setLinkLatency: id must be a node id'
+      if (typeof params.ms !== 'number' || !Number.isInteger(params.ms) || params.ms < 0 || params.ms > MAX_LATENCY_MS) {
+        return `setLinkLatency: ms must be an integer from 0 to ${MAX_LATENCY_MS}`
+      }
+      return only('id', 'ms')
     case 'execute': {
       if (!isId(params.id)) return 'execute: id must be a node id'
       const args = params.args

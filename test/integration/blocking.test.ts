@@ -299,6 +299,28 @@ describe('client life cycle', () => {
     })
   })
 
+  test('timeouts beyond Node\'s 2^31 ms timer limit still wait (BLPOP 35 days, CLIENT PAUSE 35 days)', async () => {
+    await same(async (open) => {
+      const a = await open()
+      const b = await open()
+      a.send(cmd('BLPOP k 3000000'))
+      await sleep(150)
+      const still = String(await b.call('CLIENT', 'LIST', 'TYPE', 'normal')).includes('cmd=blpop')
+      const pushed = await b.call('RPUSH', 'k', 'x')
+      return [String(still), pushed, await a.read()]
+    })
+    await same(async (open) => {
+      const a = await open()
+      const b = await open()
+      await b.call('CLIENT', 'PAUSE', '3000000000', 'WRITE')
+      a.send(cmd('SET p 1'))
+      await sleep(150)
+      const before = await b.call('GET', 'p')
+      await b.call('CLIENT', 'UNPAUSE')
+      return [before, await a.read(), await b.call('GET', 'p')]
+    })
+  })
+
   test('blocking commands inside MULTI do not block', async () => {
     await same(async (open) => {
       const a = await open()

@@ -3,8 +3,8 @@
  * a real process: arguments, config errors, log lines, pid file, signals, exit codes, and
  * the same outputs from the real redis-server where they must match.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -189,6 +189,84 @@ describe('lab-server: a running server', () => {
       expect(r.stdout.trim()).toBe('PONG')
     }
     p.child.kill('SIGINT')
+    expect(await p.exit).toBe(0)
+  })
+})
+
+describe('lab-server: SHUTDOWN', () => {
+  const normalise = (l: string): string =>
+    l.replace(/^\d+:/, 'PID:').replace(/\d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2}\.\d{3}/, 'TIME')
+      .replace(/pid=\d+/, 'pid=N').replace(/port=\d+/, 'port=P')
+
+  it('SHUTDOWN ends the process like redis-server: exit 0, pid file removed, the same log lines', async () => {
+    const shape = async (bin: string, args: string[], name: string): Promise<string[]> => {
+      const port = await freePort()
+      const logfile = join(dir, `${name}.log`)
+      const pidfile = join(dir, `${name}.pid`)
+      const p = start(bin, [...args, '--port', String(port), '--save', '', '--logfile', logfile, '--pidfile', pidfile])
+      await waitFor(() => readLog(logfile).some((l) => l.endsWith('Ready to accept connections')), 'ready')
+      expect(existsSync(pidfile)).toBe(true)
+      const r = await new Promise<string>((res) => {
+        execFile(REDIS_CLI_BIN, ['-p', String(port), 'SHUTDOWN'], (_e, stdout) => res(stdout))
+      })
+      expect(r).toBe('') // the connection closes without a reply
+      expect(await p.exit).toBe(0)
+      expect(existsSync(pidfile)).toBe(false)
+      return readLog(logfile).map(normalise).filter((l) => !l.includes('WARNING Memory overcommit'))
+    }
+    const real = await shape(REDIS_SERVER_BIN, [], 'real-shutdown')
+    const ours = await shape(process.execPath, [CLI], 'ours-shutdown')
+    expect(ours).toEqual(real)
+    expect(ours.slice(-3)).toEqual([
+      'PID:M TIME # User requested shutdown...',
+      'PID:M TIME * Removing the pid file.',
+      'PID:M TIME # Redis is now ready to exit, bye bye...'
+    ])
+  })
+
+  it('SIGTERM saves per shutdown-on-sigterm: default saves with save points, nosave does not', async () => {
+    for (const [flag, saved] of [['default', true], ['nosave', false], ['save', true]] as const) {
+      const data = join(dir, `sigterm-${flag}`)
+      mkdirSync(data, { recursive: true })
+      const port = await freePort()
+      const save = flag === 'save' ? '' : '3600 1' // `save`: even without save points
+      const p = lab(['--port', String(port), '--save', save, '--dir', data, '--shutdown-on-sigterm', flag])
+      await waitFor(() => p.out().includes('Ready to accept connections'), 'ready')
+      expect(cli(port, 'SET', 'k', 'v')).toBe('OK')
+      p.child.kill('SIGTERM')
+      expect(await p.exit).toBe(0)
+      expect(`${flag}: ${existsSync(join(data, 'dump.rdb'))}`).toBe(`${flag}: ${saved}`)
+    }
+  })
+
+  it('with save points, SHUTDOWN saves dump.rdb in dir and the next start loads it', async () => {
+    const data = join(dir, 'shutdown-save')
+    mkdirSync(data, { recursive: true })
+    const port = await freePort()
+    const args = ['--port', String(port), '--save', '3600 1', '--dir', data]
+    let p = lab(args)
+    await waitFor(() => p.out().includes('Ready to accept connections'), 'ready')
+    expect(cli(port, 'SET', 'survivor', 'yes')).toBe('OK')
+    expect(cli(port, 'RPUSH', 'list', 'a', 'b')).toBe('2')
+    await new Promise<void>((res) => execFile(REDIS_CLI_BIN, ['-p', String(port), 'SHUTDOWN'], () => res()))
+    expect(await p.exit).toBe(0)
+    expect(existsSync(join(data, 'dump.rdb'))).toBe(true)
+    expect(p.out()).toContain('Saving the final RDB snapshot before exiting.')
+    expect(p.out()).toContain('DB saved on disk')
+
+    // the real redis-server reads the file we wrote
+    const realPort = await freePort()
+    const real = start(REDIS_SERVER_BIN, ['--port', String(realPort), '--save', '', '--dir', data])
+    await waitFor(() => real.out().includes('Ready to accept connections'), 'real ready')
+    expect(cli(realPort, 'GET', 'survivor')).toBe('yes')
+    real.child.kill('SIGKILL')
+    await real.exit
+
+    p = lab(args)
+    await waitFor(() => p.out().includes('Ready to accept connections'), 'ready again')
+    expect(cli(port, 'GET', 'survivor')).toBe('yes')
+    expect(cli(port, 'LRANGE', 'list', '0', '-1')).toBe('a\nb')
+    await new Promise<void>((res) => execFile(REDIS_CLI_BIN, ['-p', String(port), 'SHUTDOWN', 'NOSAVE'], () => res()))
     expect(await p.exit).toBe(0)
   })
 })

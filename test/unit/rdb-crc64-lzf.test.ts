@@ -30,6 +30,21 @@ describe('LZF', () => {
     expect(lzfDecompress(hex('01 61 61 e0 57 00 01 61 61'), 100)).toEqual(Buffer.alloc(100, 'a'))
   })
 
+  test('many inputs in a row round trip: matches never point into an earlier input', () => {
+    // The hash table is reused across calls; a stale entry from a previous string must
+    // never produce a back-reference.
+    let total = 0
+    for (let i = 0; i < 3000; i++) {
+      const unit = `k${i % 7}:${'ab'.repeat(i % 13)}:`
+      const input = Buffer.from(unit.repeat(2 + (i % 9)) + String(i), 'latin1')
+      const packed = lzfCompress(input, input.length - 1)
+      if (packed === null) continue
+      total++
+      expect(lzfDecompress(packed, input.length).equals(input)).toBe(true)
+    }
+    expect(total).toBeGreaterThan(2000)
+  })
+
   test('round trips compressible and random data', () => {
     const samples = [
       Buffer.alloc(5000, 'x'),

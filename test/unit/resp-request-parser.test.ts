@@ -195,3 +195,113 @@ describe('RequestParser: protocol errors (as Redis 7 words them)', () => {
     expect(p.next()).toBeNull()
   })
 })
+
+describe('RequestParser: raw command bytes (keepRaw)', () => {
+  /** Feeds the chunks with keepRaw; returns [argv, raw bytes, inline] per command. */
+  function runRaw(chunks: Buffer[]): { argv: string[]; raw: string; inline: boolean }[] {
+    const p = new RequestParser({ keepRaw: true })
+    const out: { argv: string[]; raw: string; inline: boolean }[] = []
+    for (const chunk of chunks) {
+      p.feed(chunk)
+      for (let argv = p.next(); argv; argv = p.next()) {
+        out.push({ argv: argv.map((a) => a.toString('latin1')), raw: p.rawCommand().toString('latin1'), inline: p.lastWasInline })
+      }
+    }
+    return out
+  }
+
+  const big = Buffer.alloc(100_000, 0x78)
+  const parts = [mb('SET', 'k', binary), mb('PING'), Buffer.from('\r\n\n'), mb('SET', 'big', big, 'EX', '10'), Buffer.from('PING inline\r\n'), Buffer.from('*0\r\n'), mb('GET', 'k')]
+  const stream = Buffer.concat(parts)
+  const expected = [
+    { raw: parts[0]!, inline: false },
+    { raw: parts[1]!, inline: false },
+    // Empty requests skipped before a command belong to its bytes (a replica counts them).
+    { raw: Buffer.concat([parts[2]!, parts[3]!]), inline: false },
+    { raw: parts[4]!, inline: true },
+    { raw: Buffer.concat([parts[5]!, parts[6]!]), inline: false }
+  ]
+
+  function check(chunks: Buffer[]): void {
+    const got = runRaw(chunks)
+    expect(got.map((g) => g.raw.length)).toEqual(expected.map((e) => e.raw.length))
+    got.forEach((g, i) => {
+      expect(g.raw === expected[i]!.raw.toString('latin1'), `raw bytes of command ${i}`).toBe(true)
+      expect(g.inline).toBe(expected[i]!.inline)
+    })
+    expect(got[2]!.argv[2]!.length).toBe(big.length)
+  }
+
+  it('gives each command its exact bytes in one chunk', () => {
+    check([stream])
+  })
+
+  it('gives the same bytes in random chunkings (partial commands stay contiguous)', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      let x = seed
+      const rnd = (): number => {
+        x = (x * 1103515245 + 12345) & 0x7fffffff
+        return 1 + (x % 3000)
+      }
+      check(splitEvery(stream, rnd))
+    }
+  })
+
+  it('gives the same bytes fed byte by byte around the small commands', () => {
+    const small = Buffer.concat([parts[0]!, parts[1]!, parts[2]!])
+    const got = runRaw(splitEvery(small, () => 1))
+    expect(got.map((g) => g.raw)).toEqual([parts[0]!.toString('latin1'), parts[1]!.toString('latin1')])
+  })
+
+  it('earlier raw views stay valid while more data arrives', () => {
+    const p = new RequestParser({ keepRaw: true })
+    p.feed(Buffer.concat([mb('SET', 'a', '1'), mb('SET', 'b').subarray(0, 5)]))
+    expect(p.next()).not.toBeNull()
+    const first = p.rawCommand()
+    expect(p.next()).toBeNull()
+    p.feed(Buffer.concat([mb('SET', 'b').subarray(5), Buffer.alloc(50_000, 1)]))
+    expect(first.toString('latin1')).toBe(mb('SET', 'a', '1').toString('latin1'))
+  })
+
+  it('is only available when asked for', () => {
+    const p = new RequestParser()
+    p.feed(mb('PING'))
+    expect(p.next()).not.toBeNull()
+    expect(() => p.rawCommand()).toThrow(/keepRaw/)
+  })
+})
+
+describe('RequestParser: limits', () => {
+  it('maxBulkLen can be changed between commands', () => {
+    const p = new RequestParser({ maxBulkLen: 5 })
+    p.feed(mb('ECHO', '12345'))
+    expect(p.next()?.[1]?.toString()).toBe('12345')
+    p.maxBulkLen = 3
+    p.feed(mb('ECHO', '1234'))
+    expect(() => p.next()).toThrow('Protocol error: invalid bulk length')
+  })
+
+  it('authRequired refuses more than 10 arguments and bulks over 16384 bytes', () => {
+    const many = new RequestParser()
+    many.authRequired = true
+    many.feed(mb('MSET', ...Array.from({ length: 9 }, () => 'x')))
+    expect(many.next()?.length).toBe(10)
+    many.feed(mb('MSET', ...Array.from({ length: 10 }, () => 'x')))
+    expect(() => many.next()).toThrow('Protocol error: unauthenticated multibulk length')
+    const bulk = new RequestParser()
+    bulk.authRequired = true
+    bulk.feed(mb('ECHO', Buffer.alloc(16384)))
+    expect(bulk.next()?.[1]?.length).toBe(16384)
+    bulk.feed(mb('ECHO', Buffer.alloc(16385)))
+    expect(() => bulk.next()).toThrow('Protocol error: unauthenticated bulk length')
+  })
+
+  it('header numbers in every form take the same path as before (leading zeros, signs, 10+ digits)', () => {
+    expect(run([Buffer.from('*1\r\n$0004\r\nPING\r\n')]).error).toBe('Protocol error: invalid bulk length')
+    expect(run([Buffer.from('*001\r\n$4\r\nPING\r\n')]).error).toBe('Protocol error: invalid multibulk length')
+    expect(run([Buffer.from('*1\r\n$0\r\n\r\n')]).cmds).toEqual([['']])
+    expect(run([Buffer.from('*1\r\n$+4\r\nPING\r\n')]).error).toBe('Protocol error: invalid bulk length')
+    expect(run([Buffer.from('*1\r\n$536870912\r\n')])).toEqual({ cmds: [], error: null })
+    expect(run([Buffer.from('*1\r\n$536870913\r\n')]).error).toBe('Protocol error: invalid bulk length')
+  })
+})

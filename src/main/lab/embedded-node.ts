@@ -1,10 +1,25 @@
+import { rm, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { NodeSnapshot, NodeStatus } from '../../shared/api'
+import type { NodeReplication, NodeSnapshot, NodeStatus } from '../../shared/api'
+import type { ReplicationEvent } from '../../shared/replication-events'
+import { ConfigFileError } from '../server/config-file'
+import { lookupConfig } from '../server/config-table'
+import { REDIS_VERSION } from '../server/info'
+import { ServerLog, type LogLevel } from '../server/log'
 import { RedisServer } from '../server/node'
 import { ConsoleSession } from './console-session'
-import { writeNodeConfig } from './node-config'
+import { LinkFaults } from './link-faults'
+import { ensureNodeConfig, nodeConfigPath, readNodeConfig, setNodeConfigPort } from './node-config'
 
 const PORT_SEARCH_SPAN = 100
+const USER_REQUESTED = 'User requested shutdown...'
+
+/** A node without a log file: lines are dropped. */
+class SilentLog extends ServerLog {
+  override log(): void {}
+  override raw(): void {}
+  override fromSignalHandler(): void {}
+}
 
 /**
  * What the lab changes from Redis's defaults: DEBUG (DIGEST for consistency checks, SLEEP
@@ -19,9 +34,19 @@ export interface EmbeddedNodeOptions {
   dataDir: string
   /** Called whenever the snapshot changes. */
   onChange(node: EmbeddedNode): void
+  /** Called with each replication happening of the running server. */
+  onReplication?(node: EmbeddedNode, event: ReplicationEvent): void
 }
 
-/** An embedded server plus what the lab tracks about it: status, console, port history. */
+/** How often replication state (offsets, lag, link) is sampled for the UI. */
+const SAMPLE_MS = 1000
+
+/**
+ * An embedded server plus what the lab tracks about it: status, console, port history.
+ * Like a redis-server process, a node starts as a new server from its redis.conf (loading
+ * its dump.rdb), stops as SHUTDOWN does (saving per its config), and can crash (nothing
+ * saved).
+ */
 export class EmbeddedNode {
   readonly id: string
   readonly host: string
@@ -30,9 +55,20 @@ export class EmbeddedNode {
   portNote: string | undefined
   error: string | undefined
   private server: RedisServer | null = null
+  private log: ServerLog | null = null
+  private pidfile = ''
+  /** The end of the running server's shutdown, once it has begun. */
+  private finished: Promise<void> | null = null
   private console: ConsoleSession | null = null
   private keys = 0
   private keysTimer: NodeJS.Timeout | null = null
+  /** Link faults the lab applies (kept across restarts of the node, like a network would). */
+  private faultSettings = { cut: false, latencyMs: 0 }
+  private faults: LinkFaults | null = null
+  private replication: NodeReplication | undefined
+  private sampleTimer: NodeJS.Timeout | null = null
+  /** Set when the node went down as a master with replicas and nothing to reload. */
+  emptyRestartRisk = false
 
   constructor(private readonly opts: EmbeddedNodeOptions) {
     this.id = opts.id
@@ -44,73 +80,258 @@ export class EmbeddedNode {
     return join(this.opts.dataDir, 'nodes', this.id)
   }
 
+  get configPath(): string {
+    return nodeConfigPath(this.dir)
+  }
+
   snapshot(): NodeSnapshot {
     const snap: NodeSnapshot = {
       id: this.id,
       host: this.host,
       port: this.port,
       status: this.status,
-      role: 'master',
+      role: this.server?.replication.isReplica ? 'replica' : 'master',
       keys: this.keys
     }
     if (this.portNote) snap.portNote = this.portNote
     if (this.error) snap.error = this.error
+    if (this.server && this.replication) snap.replication = this.replication
     return snap
   }
 
+  // ---- replication: sampled state and link faults ----
+
+  /** Reads the server's replication state; tells the lab when it changed. */
+  private sample(): void {
+    const server = this.server
+    if (!server) return
+    const st = server.replication.state()
+    const next: NodeReplication = {
+      replid: st.replid,
+      offset: st.masterReplOffset,
+      replicas: st.replicas.map((r) => ({ ip: r.ip, port: r.port, state: r.state, offset: r.offset, lag: r.lag }))
+    }
+    if (st.replica) {
+      next.master = {
+        host: st.replica.host,
+        port: st.replica.port,
+        link: st.replica.linkState,
+        offset: st.replica.appliedOffset,
+        lastIoSecondsAgo: st.replica.lastIoSecondsAgo,
+        downSinceSeconds: st.replica.linkState === 'connected' ? -1 : st.replica.linkDownSinceSeconds,
+        cut: this.faultSettings.cut,
+        latencyMs: this.faultSettings.latencyMs
+      }
+    }
+    if (JSON.stringify(next) === JSON.stringify(this.replication)) return
+    this.replication = next
+    this.opts.onChange(this)
+  }
+
+  /** cutLink / healLink: drop this replica's link to its master, or let it reconnect. */
+  setLinkCut(cut: boolean): void {
+    const faults = this.linkFaults()
+    this.faultSettings.cut = cut
+    faults.setCut(cut)
+    this.sample()
+  }
+
+  setLinkLatency(ms: number): void {
+    const faults = this.linkFaults()
+    this.faultSettings.latencyMs = ms
+    faults.setLatency(ms)
+    this.sample()
+  }
+
+  private linkFaults(): LinkFaults {
+    const server = this.server
+    if (!server || this.status !== 'running') throw new Error(`Node ${this.host}:${this.port} is ${this.status}`)
+    if (!server.replication.isReplica) {
+      throw new Error(`Node ${this.host}:${this.port} is a master: only a replica has a link to its master`)
+    }
+    this.faults ??= new LinkFaults(server.replication.replica)
+    return this.faults
+  }
+
+  /** A master without save points that goes down with replicas attached comes back empty. */
+  private noteEmptyRestartRisk(server: RedisServer): void {
+    this.emptyRestartRisk =
+      !server.replication.isReplica && server.replication.master.replicas.size > 0 && server.config.get('save') === ''
+  }
+
   /**
-   * Starts the server. With `moveIfTaken`, a taken port moves to the next free one (first
-   * launch, as the tutorial's ports may be in use); otherwise a taken port fails the start,
-   * as it would for redis-server.
+   * Starts a new server from the node's redis.conf (written on first start). With
+   * `moveIfTaken`, a taken port moves to the next free one (first launch, as the tutorial's
+   * ports may be in use) and the config file says so; otherwise a taken port fails the
+   * start, as it would for redis-server.
    */
   async start(opts: { moveIfTaken: boolean; avoid: Set<number> }): Promise<void> {
     if (this.status === 'running' || this.status === 'starting') return
     this.setStatus('starting')
     this.error = undefined
-    const wanted = this.port
+    const path = this.configPath
+    let values: Record<string, string>
+    let notInEffect: string[]
+    try {
+      await ensureNodeConfig(this.dir, this.id, this.host, this.port, NODE_CONFIG)
+      const loaded = await readNodeConfig(path)
+      values = loaded.values
+      notInEffect = loaded.notInEffect
+    } catch (err) {
+      const detail = err instanceof ConfigFileError ? err.fatalBlock().trim() : (err as Error).message
+      return this.fail(`Bad config file ${path}: ${detail}`)
+    }
+    const get = (name: string): string => values[name] ?? lookupConfig(name)!.default
+    const wanted = Number(get('port'))
+    const replicaof = get('replicaof')
+    const master = replicaof === '' ? undefined : { host: replicaof.split(' ')[0]!, port: Number(replicaof.split(' ')[1]) }
+    // `logfile ""` means stdout for redis-server; a node's stdout is the app's, so it has no log then.
+    const log = get('logfile') === ''
+      ? new SilentLog()
+      : new ServerLog({ logfile: get('logfile'), level: get('loglevel') as LogLevel, role: master ? 'S' : 'M' })
+    log.warning('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo')
+    log.warning(`Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started`)
+    log.warning('Configuration loaded')
+    for (const name of notInEffect) log.warning(`Option '${name}' is accepted but not in effect in lab-server`)
+
     const last = opts.moveIfTaken ? Math.min(65535, wanted + PORT_SEARCH_SPAN) : wanted
     for (let port = wanted; port <= last; port++) {
       if (port !== wanted && opts.avoid.has(port)) continue
-      const server = new RedisServer({ port, host: this.host, config: NODE_CONFIG })
+      const server = new RedisServer({ port, host: this.host, config: { ...values, port: String(port) }, replicaOf: master, rdbFile: true })
+      server.config.configFile = path
+      server.config.on('loglevel', (v) => {
+        log.level = v as LogLevel
+      })
+      let userRequested = false
+      server.on('log', (level, msg) => {
+        // prepareForShutdown's first line, once (stop() writes it if the server does not)
+        if (msg === USER_REQUESTED) {
+          if (userRequested) return
+          userRequested = true
+        }
+        log.log(level, msg)
+      })
       try {
         await server.listen()
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' && port < last) continue
-        this.error =
-          (err as NodeJS.ErrnoException).code === 'EADDRINUSE'
-            ? `Port ${port} is already in use`
-            : `Could not listen on ${this.host}:${port}: ${(err as Error).message}`
-        this.setStatus('failed')
-        throw new Error(this.error)
+        const code = (err as NodeJS.ErrnoException).code
+        if (code === 'EADDRINUSE' && port < last) continue
+        if (code === 'EADDRINUSE') return this.fail(`Port ${port} is already in use`, log)
+        if (code) return this.fail(`Could not listen on ${this.host}:${port}: ${(err as Error).message}`, log)
+        return this.fail(`Could not load the data: ${(err as Error).message}`, log)
       }
-      if (port !== wanted) this.portNote = `Port ${wanted} was taken; using ${port}`
+      if (port !== wanted) {
+        this.portNote = `Port ${wanted} was taken; using ${port}`
+        await setNodeConfigPort(path, port)
+      }
       this.port = port
       this.server = server
+      this.log = log
       this.keys = server.keyCount()
       server.on('keys', () => this.scheduleKeys())
-      await writeNodeConfig(this.dir, this.host, port, NODE_CONFIG)
+      server.on('replication', (e) => {
+        this.opts.onReplication?.(this, e)
+        if (e.type === 'role') log.role = e.role === 'master' ? 'M' : 'S'
+        this.sample()
+      })
+      this.replication = undefined
+      this.sample()
+      this.sampleTimer = setInterval(() => this.sample(), SAMPLE_MS)
+      this.sampleTimer.unref()
+      if (this.faultSettings.cut || this.faultSettings.latencyMs > 0) {
+        this.faults = new LinkFaults(server.replication.replica)
+        this.faults.setCut(this.faultSettings.cut)
+        this.faults.setLatency(this.faultSettings.latencyMs)
+      }
+      // SHUTDOWN (from a console or any client) or stop(): the server is gone.
+      this.finished = null
+      server.once('shutdown', () => {
+        this.finished = this.finishShutdown(server)
+      })
+      this.pidfile = get('pidfile')
+      if (this.pidfile !== '') await writeFile(this.pidfile, `${process.pid}\n`).catch(() => undefined)
+      log.notice(`Running mode=standalone, port=${port}.`)
+      log.warning('Server initialized')
+      log.notice('Ready to accept connections')
       this.setStatus('running')
       return
     }
   }
 
+  private fail(message: string, log?: ServerLog): never {
+    log?.warning(message)
+    this.error = message
+    this.setStatus('failed')
+    throw new Error(message)
+  }
+
+  /**
+   * Stops the node as SHUTDOWN does: saves when save points are set, then closes. If the
+   * save fails the node keeps running (Redis refuses to exit then) and this throws.
+   */
   async stop(): Promise<void> {
-    if (!this.server || this.status === 'stopped') return
-    this.setStatus('stopping')
-    this.console?.close()
-    this.console = null
     const server = this.server
-    this.server = null
+    if (!server || this.status === 'stopped') return
+    this.setStatus('stopping')
+    this.noteEmptyRestartRisk(server)
+    server.emit('log', 'warning', USER_REQUESTED)
+    try {
+      await server.shutdown()
+    } catch (err) {
+      this.setStatus('running')
+      throw new Error(`Node ${this.host}:${this.port} did not stop: ${(err as Error).message}`)
+    }
+    await (this.finished ?? this.finishShutdown(server))
+  }
+
+  /** Ends the node as a crash would: nothing saved, the pid file left behind. */
+  async crash(): Promise<void> {
+    const server = this.server
+    if (!server || this.status === 'stopped') return
+    this.setStatus('stopping')
+    this.noteEmptyRestartRisk(server)
+    this.detach()
     await server.close()
-    if (this.keysTimer) clearTimeout(this.keysTimer)
-    this.keysTimer = null
     this.setStatus('stopped')
+  }
+
+  /** Stops the node and deletes its directory (config, dump, log). */
+  async remove(): Promise<void> {
+    await this.stop()
+    await rm(this.dir, { recursive: true, force: true })
   }
 
   consoleSession(): ConsoleSession {
     if (this.status !== 'running') throw new Error(`Node ${this.host}:${this.port} is ${this.status}`)
     this.console ??= new ConsoleSession(this.host, this.port)
     return this.console
+  }
+
+  /** finishShutdown's last steps, once per server. */
+  private async finishShutdown(server: RedisServer): Promise<void> {
+    if (this.server !== server) return
+    const log = this.log
+    const pidfile = this.pidfile
+    this.detach()
+    if (pidfile !== '') {
+      log?.notice('Removing the pid file.')
+      await unlink(pidfile).catch(() => undefined)
+    }
+    log?.warning('Redis is now ready to exit, bye bye...')
+    this.setStatus('stopped')
+  }
+
+  private detach(): void {
+    this.console?.close()
+    this.console = null
+    if (this.sampleTimer) clearInterval(this.sampleTimer)
+    this.sampleTimer = null
+    void this.faults?.close()
+    this.faults = null
+    this.server = null
+    this.log = null
+    if (this.keysTimer) clearTimeout(this.keysTimer)
+    this.keysTimer = null
   }
 
   private setStatus(status: NodeStatus): void {

@@ -44,7 +44,13 @@ export class Lab {
       addNode: (p) => this.serial(() => this.addNode(p.port)),
       startNode: (p) => this.serial(() => this.startNode(p.id)),
       stopNode: (p) => this.serial(() => this.stopNode(p.id)),
-      execute: (p) => this.execute(p.id, p.args)
+      restartNode: (p) => this.serial(() => this.restartNode(p.id)),
+      crashNode: (p) => this.serial(() => this.crashNode(p.id)),
+      removeNode: (p) => this.serial(() => this.removeNode(p.id)),
+      execute: (p) => this.execute(p.id, p.args),
+      cutLink: async (p) => this.linkFault(p.id, (n) => n.setLinkCut(true)),
+      healLink: async (p) => this.linkFault(p.id, (n) => n.setLinkCut(false)),
+      setLinkLatency: async (p) => this.linkFault(p.id, (n) => n.setLinkLatency(p.ms))
     }
   }
 
@@ -81,7 +87,8 @@ export class Lab {
   /** Stops every node; the app calls this on quit. */
   async close(): Promise<void> {
     await this.serial(async () => {
-      await Promise.all([...this.nodes.values()].map((n) => n.stop()))
+      // Stop = SHUTDOWN (saving per config); a node whose final save fails still goes down.
+      await Promise.all([...this.nodes.values()].map((n) => n.stop().catch(() => n.crash())))
     })
   }
 
@@ -104,6 +111,7 @@ export class Lab {
 
   private async startNode(id: string): Promise<NodeSnapshot> {
     const node = this.get(id)
+    this.warnIfRestartingEmpty(node)
     try {
       await node.start({ moveIfTaken: false, avoid: this.usedPorts(node) })
     } catch (err) {
@@ -114,8 +122,64 @@ export class Lab {
 
   private async stopNode(id: string): Promise<NodeSnapshot> {
     const node = this.get(id)
-    await node.stop()
+    try {
+      await node.stop()
+    } catch (err) {
+      throw new LabError((err as Error).message)
+    }
     return node.snapshot()
+  }
+
+  /** A stop (SHUTDOWN semantics) and a start from the node's config file. */
+  private async restartNode(id: string): Promise<NodeSnapshot> {
+    await this.stopNode(id)
+    return this.startNode(id)
+  }
+
+  private async crashNode(id: string): Promise<NodeSnapshot> {
+    const node = this.get(id)
+    await node.crash()
+    return node.snapshot()
+  }
+
+  private async removeNode(id: string): Promise<{ id: string }> {
+    const node = this.get(id)
+    try {
+      await node.remove()
+    } catch (err) {
+      throw new LabError((err as Error).message)
+    }
+    this.nodes.delete(id)
+    this.emit({ type: 'node-removed', id })
+    await this.save()
+    return { id }
+  }
+
+  private linkFault(id: string, apply: (node: EmbeddedNode) => void): NodeSnapshot {
+    const node = this.get(id)
+    try {
+      apply(node)
+    } catch (err) {
+      throw new LabError((err as Error).message)
+    }
+    return node.snapshot()
+  }
+
+  /**
+   * Redis's classic data-loss trap: a master without persistence restarts empty, its
+   * replicas resync to the empty data set and lose everything too. Say so loudly.
+   */
+  private warnIfRestartingEmpty(node: EmbeddedNode): void {
+    if (!node.emptyRestartRisk) return
+    node.emptyRestartRisk = false
+    this.emit({
+      type: 'notice',
+      level: 'warning',
+      nodeId: node.id,
+      message:
+        `${node.host}:${node.port} had replicas and no persistence (save ""): it restarts with an empty data set, ` +
+        'and its replicas will resynchronise to it and lose their data too.'
+    })
   }
 
   private async execute(id: string, args: string[]): Promise<Reply> {
@@ -133,7 +197,8 @@ export class Lab {
       host: this.host,
       port,
       dataDir: this.opts.dataDir,
-      onChange: (n) => this.emit({ type: 'node-updated', node: n.snapshot() })
+      onChange: (n) => this.emit({ type: 'node-updated', node: n.snapshot() }),
+      onReplication: (n, event) => this.emit({ type: 'replication', nodeId: n.id, at: Date.now(), event })
     })
     this.nodes.set(id, node)
     this.emit({ type: 'node-added', node: node.snapshot() })

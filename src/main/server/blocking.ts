@@ -149,9 +149,7 @@ export function blockForKeys(c: Client, keys: string[], timeoutMs: number, handl
     else st.waiting.set(k, [c])
   }
   const state: BlockedState = { db, keys: uniq, handler, deadline: timeoutMs, timer: null }
-  if (timeoutMs > 0) {
-    state.timer = setTimeout(() => onTimeout(c, state), Math.max(0, timeoutMs - Date.now()))
-  }
+  if (timeoutMs > 0) armTimeout(c, state)
   c.blocked = state
   blockedCount++
   blockedByServer.set(c.server, (blockedByServer.get(c.server) ?? 0) + 1)
@@ -253,9 +251,21 @@ function finishUnblock(c: Client, state: BlockedState): void {
   })
 }
 
+/** Node's timers fire at once past 2^31-1 ms: longer timeouts wait in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+function armTimeout(c: Client, state: BlockedState): void {
+  const wait = Math.max(0, state.deadline - Date.now())
+  state.timer = setTimeout(() => onTimeout(c, state), Math.min(wait, MAX_TIMER_MS))
+}
+
 function onTimeout(c: Client, state: BlockedState): void {
   if (c.blocked !== state) return
   state.timer = null
+  if (Date.now() < state.deadline) {
+    armTimeout(c, state)
+    return
+  }
   if (!c.closed) state.handler.timeout(c)
   finishUnblock(c, state)
 }
@@ -277,4 +287,18 @@ export function unblockClient(c: Client, withError: boolean): boolean {
 export function removeBlockedClient(c: Client): void {
   const state = c.blocked
   if (state) detach(c, state)
+}
+
+/**
+ * disconnectAllBlockedClients: a master turned replica answers every client blocked on
+ * keys with -UNBLOCKED and closes it, as Redis does (the keys will change under it).
+ */
+export function disconnectAllBlockedClients(clients: Iterable<Client>): void {
+  for (const c of clients) {
+    const state = c.blocked
+    if (!state) continue
+    c.error('-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)')
+    c.closeAfterReply = true
+    finishUnblock(c, state)
+  }
 }

@@ -8,8 +8,12 @@ import type { RedisServer } from './node'
 import type { RedisCommand } from './commands/types'
 import type { QueuedCommand, WatchedKey } from './commands/transactions'
 import type { BlockedState } from './blocking'
+import { encodingLimits, type EncodingLimits } from './keyspace/encoding-limits'
+import { serverMetrics, type ServerMetrics } from './metrics'
+import { closeClientOnOutputBufferLimitReached, outputBufferLimits, type OutputBufferLimits } from './output-buffer-limits'
 import { RequestParser } from './resp/request-parser'
-import { ReplyWriter } from './resp/reply-writer'
+import { ReplyWriter, type ReplySink } from './resp/reply-writer'
+import type { ReplicaConn } from './replication/master-side' // M (replication master side)
 
 export class Client {
   readonly parser = new RequestParser()
@@ -30,6 +34,8 @@ export class Client {
   noEvict = false
   noTouch = false
   db: RedisDb
+  /** The server's encoding thresholds, handed to the hashes/sets/zsets this client creates. */
+  readonly limits: Readonly<EncodingLimits>
   /** Arguments of the command being executed. */
   argv: Buffer[] = []
   /** Command being executed (resolved, possibly a subcommand). */
@@ -38,8 +44,26 @@ export class Client {
   /** Set by QUIT and protocol errors: close once the pending replies are written. */
   closeAfterReply = false
   closed = false
-  /** Bytes received. */
-  netInput = 0
+  /**
+   * Bytes received. The server adds each chunk it reads here, once per read, so the setter
+   * also counts the read (INFO total_reads_processed) without a second 'data' listener.
+   */
+  get netInput(): number {
+    return this.inputBytes
+  }
+
+  set netInput(v: number) {
+    this.inputBytes = v
+    this.metrics.readsProcessed++
+  }
+
+  private inputBytes = 0
+  /** The server's client-output-buffer-limit classes (output-buffer-limits.ts). */
+  readonly obufLimits: OutputBufferLimits
+  /** obuf_soft_limit_reached_time: unix seconds since the soft limit is exceeded, 0 = not. */
+  obufSoftLimitReachedTime = 0
+  /** The server's sampled statistics (reads/writes processed). */
+  private readonly metrics: ServerMetrics
   /**
    * Set by a command that must reach replicas in another form than it was received
    * (Redis's rewriteClientCommandVector/alsoPropagate): relative TTLs as absolute ones,
@@ -84,6 +108,8 @@ export class Client {
   // ---- replication ----
   /** CLIENT_MASTER: the connection our master's stream arrives on (writes allowed, no replies). */
   isMaster = false
+  /** M: REPLCONF facts, then this connection's state as our replica (replication/master-side.ts). */
+  replicaState: ReplicaConn | null = null
 
   // ---- blocking operations (blocking.ts) ----
   /** Set while blocked on keys (BLPOP, BZPOPMIN…): its input waits until unblocked. */
@@ -94,11 +120,44 @@ export class Client {
     readonly socket: Socket,
     readonly server: RedisServer
   ) {
-    this.reply = new ReplyWriter(socket)
+    this.metrics = serverMetrics(server)
+    this.metrics.ensureRunning()
+    this.obufLimits = outputBufferLimits(server.config)
+    this.reply = new ReplyWriter(this.replySink(socket))
     this.addr = formatAddr(socket.remoteAddress, socket.remotePort)
     this.laddr = formatAddr(socket.localAddress, socket.localPort)
     this.db = server.keyspace.db(0)
+    this.limits = encodingLimits(server.config)
     this.authenticated = server.requirepass === ''
+  }
+
+  /**
+   * The socket as the reply writer's sink: counts writes (total_writes_processed; a corked
+   * batch is one write) and, when the kernel did not take everything, enforces the output
+   * buffer limits (Redis checks them as replies are queued).
+   */
+  private replySink(socket: Socket): ReplySink {
+    let corked = false
+    const written = (): void => {
+      this.metrics.writesProcessed++
+      if (socket.writableLength > 0) closeClientOnOutputBufferLimitReached(this)
+    }
+    return {
+      write: (chunk: Buffer): boolean => {
+        const ok = socket.write(chunk)
+        if (!corked) written()
+        return ok
+      },
+      cork: (): void => {
+        socket.cork()
+        corked = true
+      },
+      uncork: (): void => {
+        socket.uncork()
+        corked = false
+        written()
+      }
+    }
   }
 
   /** RESP protocol version (HELLO): 2 or 3. */

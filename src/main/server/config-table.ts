@@ -1,7 +1,7 @@
 /**
  * The configuration parameters of Redis 7.0 (config.c's standardConfig table): names,
  * aliases, types, defaults as CONFIG GET prints them, bounds and validation, with the same
- * error texts. One table serves CONFIG GET/SET now and redis.conf parsing later.
+ * error texts. One table serves CONFIG GET/SET, redis.conf and `--option value` (config-file.ts).
  *
  * Values are stored in their CONFIG GET form (a string); typed readers (getNumber, getBool)
  * cache the parsed value. Parameters that change behaviour have `apply` hooks or are read
@@ -10,6 +10,9 @@
  * For other modules: `server.config.getNumber('hash-max-listpack-entries')`, `getBool`,
  * `get` (string), and `server.config.on('hz', (v) => ...)` to react to CONFIG SET.
  */
+
+import { statSync } from 'node:fs'
+import { resolve } from 'node:path'
 
 const INT_MAX = 2147483647n
 const INT_MIN = -2147483648n
@@ -71,10 +74,10 @@ function splitArgs(v: string): string[] {
 function parseSave(v: string): string | { err: string } {
   const argv = splitArgs(v)
   if (argv.length & 1) return { err: 'Invalid save parameters' }
-  for (const a of argv) {
-    if (!/^\d+$/.test(a) && !/^-?\d+$/.test(a)) return { err: 'Invalid save parameters' }
-    // strtoll with end check; negatives are refused (seconds < 1 or changes < 0).
-    if (a.startsWith('-')) return { err: 'Invalid save parameters' }
+  for (let j = 0; j < argv.length; j++) {
+    // strtoll with an end check: seconds must be >= 1, changes >= 0.
+    const m = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(argv[j]!)
+    if (!m || Number(m[1]) < (j & 1 ? 0 : 1)) return { err: 'Invalid save parameters' }
   }
   const out: string[] = []
   for (let i = 0; i < argv.length; i += 2) out.push(`${Number(argv[i])} ${Number(argv[i + 1])}`)
@@ -155,6 +158,20 @@ function parseNotifyKeyspaceEvents(v: string): string | { err: string } {
   return out
 }
 
+/**
+ * setConfigDirOption: the directory must exist. redis-server chdir()s into it; embedded
+ * servers share one process, so the value is the absolute path their files go to.
+ */
+function parseDir(v: string): string | { err: string } {
+  try {
+    if (!statSync(v).isDirectory()) return { err: 'Not a directory' }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    return { err: code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : code === 'ENOTDIR' ? 'Not a directory' : String((err as Error).message) }
+  }
+  return resolve(v)
+}
+
 const SHUTDOWN_FLAGS = ['default', 'save', 'nosave', 'now', 'force'] as const
 
 /** The table, in config.c's order (CONFIG GET's order is a hash table's: unspecified). */
@@ -220,7 +237,7 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   S('cluster-config-file', 'nodes.conf', IMMUTABLE),
   S('cluster-announce-hostname', ''),
   S('syslog-ident', 'redis', IMMUTABLE),
-  S('dbfilename', 'dump.rdb', PROTECTED),
+  S('dbfilename', 'dump.rdb', PROTECTED, undefined, (v) => (v.includes('/') ? { err: "dbfilename can't be a path, just a filename" } : v)),
   S('appendfilename', 'appendonly.aof', IMMUTABLE),
   S('appenddirname', 'appendonlydir', IMMUTABLE),
   S('server_cpulist', '', IMMUTABLE),
@@ -332,7 +349,7 @@ export const CONFIG_TABLE: readonly ConfigDef[] = [
   I('tls-session-cache-timeout', 0n, INT_MAX, 300),
 
   // special
-  SP('dir', '', PROTECTED, (v) => v),
+  SP('dir', '', PROTECTED, parseDir),
   SP('save', '3600 1 300 100 60 10000', MULTI_ARG, parseSave),
   SP('client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', MULTI_ARG, (v) => v),
   SP('oom-score-adj-values', '0 200 800', MULTI_ARG, parseOomValues),
@@ -393,6 +410,13 @@ export function parseConfigValue(def: ConfigDef, value: string, current: string)
         n = -BigInt(value.slice(0, -1))
         percent = true
       }
+      if (n === null && def.flags & OCTAL) {
+        // strtoll(value, &end, 8); shown and rewritten in octal too
+        if (!/^[0-7]+$/.test(value)) return { err: "argument couldn't be parsed as an octal number" }
+        const o = BigInt('0o' + value)
+        if (o > def.max! || o < def.min!) return { err: `argument must be between ${def.min!.toString(8)} and ${def.max!.toString(8)} inclusive` }
+        return o.toString(8)
+      }
       if (n === null && !(def.flags & (MEMORY | PERCENT)) && isLL(value)) n = BigInt(value)
       if (n === null) {
         if (def.flags & MEMORY && def.flags & PERCENT) return { err: 'argument must be a memory or percent value' }
@@ -439,6 +463,8 @@ export class ServerConfig {
   private readonly values = new Map<string, string>()
   private readonly numbers = new Map<string, number>()
   private readonly listeners = new Map<string, Listener[]>()
+  /** The config file the server was started from (CONFIG REWRITE's target), or null. */
+  configFile: string | null = null
 
   constructor(overrides: Record<string, string> = {}) {
     for (const d of CONFIG_TABLE) this.values.set(d.name, d.default)

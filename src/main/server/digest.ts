@@ -9,7 +9,6 @@
  *   fresh digest mix(field), mix(value), xored in. zset: per member a fresh digest
  *   mix(member), mix(score as %.17g), xored in.
  */
-import { createHash } from 'node:crypto'
 import type { RedisDb } from './keyspace/db'
 import { RedisHash } from './keyspace/hash'
 import { RedisList } from './keyspace/list'
@@ -18,29 +17,28 @@ import { RedisSet } from './keyspace/set'
 import type { RedisValue } from './keyspace/types'
 import { RedisZset } from './keyspace/zset'
 import { formatDouble17g } from './numbers'
+import { sha1Into } from './sha1'
 
 type Bytes = Buffer | string
 
-function sha1(data: Bytes): Buffer {
-  return createHash('sha1').update(typeof data === 'string' ? Buffer.from(data, 'latin1') : data).digest()
-}
+const hashed = Buffer.alloc(20)
 
 /** xorDigest: digest ^= SHA1(data). */
 function xorDigest(digest: Buffer, data: Bytes): void {
-  const h = sha1(data)
-  for (let j = 0; j < 20; j++) digest[j]! ^= h[j]!
+  sha1Into(data, hashed)
+  for (let j = 0; j < 20; j++) digest[j]! ^= hashed[j]!
 }
 
 /** mixDigest: digest = SHA1(digest ^ SHA1(data)). */
 function mixDigest(digest: Buffer, data: Bytes): void {
   xorDigest(digest, data)
-  sha1(digest).copy(digest)
+  sha1Into(digest, digest)
 }
 
+const word = Buffer.alloc(4)
 function u32be(n: number): Buffer {
-  const b = Buffer.alloc(4)
-  b.writeUInt32BE(n >>> 0)
-  return b
+  word.writeUInt32BE(n >>> 0)
+  return word
 }
 
 const OBJ_STRING = 0

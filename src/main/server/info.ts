@@ -5,6 +5,8 @@
 import os from 'node:os'
 import type { RedisServer } from './node'
 import { replicationInfoLines } from './replication/info-replication'
+import { blockedClients } from './blocking'
+import { outputBufferBytes, serverMetrics } from './metrics'
 
 export const REDIS_VERSION = '7.0.15'
 
@@ -27,6 +29,16 @@ function humanBytes(n: number): string {
 }
 
 type Fields = [string, string | number][]
+
+/**
+ * mem_clients_normal: what the clients hold (their buffers, unsent output and a fixed
+ * per-client cost, like tot-mem in CLIENT LIST).
+ */
+function clientsMemory(server: RedisServer): number {
+  let total = 0
+  for (const c of server.clients.values()) total += 1024 + c.parser.pending + outputBufferBytes(c)
+  return total
+}
 
 function section(title: string, fields: Fields): string {
   let s = `# ${title}\r\n`
@@ -85,16 +97,23 @@ export function genInfoString(server: RedisServer, args: string[]): string {
       ['io_threads_active', 0]
     ]))
   }
+  const metrics = serverMetrics(server)
   if (want('clients')) {
+    const peaks = metrics.recentMaxBuffers()
+    let inTimeoutTable = 0
+    for (const c of server.clients.values()) if (c.blocked && c.blocked.deadline > 0) inTimeoutTable++
     out.push(section('Clients', [
-      ['connected_clients', server.clients.size],
+      // Replicas are listed in the Replication section, not counted as clients.
+      ['connected_clients', server.clients.size - server.replication.master.replicas.size],
       ['cluster_connections', 0],
       ['maxclients', server.maxClients],
-      ['client_recent_max_input_buffer', 0],
-      ['client_recent_max_output_buffer', 0],
-      ['blocked_clients', 0],
+      ['client_recent_max_input_buffer', peaks.input],
+      ['client_recent_max_output_buffer', peaks.output],
+      // Clients blocked on keys (BLPOP…); CLIENT PAUSE's postponed ones are not counted.
+      ['blocked_clients', blockedClients(server)],
+      // No CLIENT TRACKING here.
       ['tracking_clients', 0],
-      ['clients_in_timeout_table', 0]
+      ['clients_in_timeout_table', inTimeoutTable]
     ]))
   }
   if (want('memory')) {
@@ -146,7 +165,7 @@ export function genInfoString(server: RedisServer, args: string[]): string {
       ['mem_replication_backlog', 0],
       ['mem_total_replication_buffers', 0],
       ['mem_clients_slaves', 0],
-      ['mem_clients_normal', 0],
+      ['mem_clients_normal', clientsMemory(server)],
       ['mem_cluster_links', 0],
       ['mem_aof_buffer', 0],
       ['mem_allocator', 'v8'],
@@ -156,8 +175,10 @@ export function genInfoString(server: RedisServer, args: string[]): string {
     ]))
   }
   if (want('persistence')) {
+    const p = server.persistence // P: persistence/persistence.ts
+    const bgStart = p.bgsaveStart
     out.push(section('Persistence', [
-      ['loading', 0],
+      ['loading', p.loading ? 1 : 0],
       ['async_loading', 0],
       ['current_cow_peak', 0],
       ['current_cow_size', 0],
@@ -166,15 +187,15 @@ export function genInfoString(server: RedisServer, args: string[]): string {
       ['current_save_keys_processed', 0],
       ['current_save_keys_total', 0],
       ['rdb_changes_since_last_save', server.stats.dirty],
-      ['rdb_bgsave_in_progress', 0],
+      ['rdb_bgsave_in_progress', bgStart === null ? 0 : 1],
       ['rdb_last_save_time', server.lastSaveTime],
-      ['rdb_last_bgsave_status', 'ok'],
-      ['rdb_last_bgsave_time_sec', -1],
-      ['rdb_current_bgsave_time_sec', -1],
-      ['rdb_saves', 0],
-      ['rdb_last_cow_size', 0],
-      ['rdb_last_load_keys_expired', 0],
-      ['rdb_last_load_keys_loaded', 0],
+      ['rdb_last_bgsave_status', p.lastBgsaveOk ? 'ok' : 'err'],
+      ['rdb_last_bgsave_time_sec', p.lastBgsaveTimeSec],
+      ['rdb_current_bgsave_time_sec', bgStart === null ? -1 : Math.floor((Date.now() - bgStart) / 1000)],
+      ['rdb_saves', p.saves],
+      ['rdb_last_cow_size', p.lastCowSize],
+      ['rdb_last_load_keys_expired', p.lastLoadKeysExpired],
+      ['rdb_last_load_keys_loaded', p.lastLoadKeysLoaded],
       ['aof_enabled', 0],
       ['aof_rewrite_in_progress', 0],
       ['aof_rewrite_scheduled', 0],
@@ -195,32 +216,33 @@ export function genInfoString(server: RedisServer, args: string[]): string {
     out.push(section('Stats', [
       ['total_connections_received', st.totalConnectionsReceived],
       ['total_commands_processed', st.totalCommandsProcessed],
-      ['instantaneous_ops_per_sec', 0],
-      ['total_net_input_bytes', st.netInputBytes],
-      ['total_net_output_bytes', st.netOutputBytes],
-      ['total_net_repl_input_bytes', 0],
-      ['total_net_repl_output_bytes', 0],
-      ['instantaneous_input_kbps', '0.00'],
-      ['instantaneous_output_kbps', '0.00'],
-      ['instantaneous_input_repl_kbps', '0.00'],
-      ['instantaneous_output_repl_kbps', '0.00'],
+      ['instantaneous_ops_per_sec', metrics.ops.value],
+      // As in 7.0, the totals include the replication traffic, also shown on its own.
+      ['total_net_input_bytes', st.netInputBytes + metrics.replInputBytes],
+      ['total_net_output_bytes', st.netOutputBytes + metrics.replOutputBytes],
+      ['total_net_repl_input_bytes', metrics.replInputBytes],
+      ['total_net_repl_output_bytes', metrics.replOutputBytes],
+      ['instantaneous_input_kbps', (metrics.netInput.value / 1024).toFixed(2)],
+      ['instantaneous_output_kbps', (metrics.netOutput.value / 1024).toFixed(2)],
+      ['instantaneous_input_repl_kbps', (metrics.replInput.value / 1024).toFixed(2)],
+      ['instantaneous_output_repl_kbps', (metrics.replOutput.value / 1024).toFixed(2)],
       ['rejected_connections', st.rejectedConnections],
-      ['sync_full', 0],
-      ['sync_partial_ok', 0],
-      ['sync_partial_err', 0],
+      ['sync_full', metrics.syncFull],
+      ['sync_partial_ok', metrics.syncPartialOk],
+      ['sync_partial_err', metrics.syncPartialErr],
       ['expired_keys', ks.expiredKeys],
-      ['expired_stale_perc', '0.00'],
-      ['expired_time_cap_reached_count', 0],
-      ['expire_cycle_cpu_milliseconds', 0],
+      ['expired_stale_perc', (ks.expiredStalePerc * 100).toFixed(2)],
+      ['expired_time_cap_reached_count', ks.expiredTimeCapReachedCount],
+      ['expire_cycle_cpu_milliseconds', Math.floor(ks.expireCycleCpuMs)],
       ['evicted_keys', 0],
       ['evicted_clients', 0],
       ['total_eviction_exceeded_time', 0],
       ['current_eviction_exceeded_time', 0],
       ['keyspace_hits', ks.keyspaceHits],
       ['keyspace_misses', ks.keyspaceMisses],
-      ['pubsub_channels', 0],
-      ['pubsub_patterns', 0],
-      ['pubsubshard_channels', 0],
+      ['pubsub_channels', server.pubsub.channels.size],
+      ['pubsub_patterns', server.pubsub.patterns.size],
+      ['pubsubshard_channels', server.pubsub.shardChannels.size],
       ['latest_fork_usec', 0],
       ['total_forks', 0],
       ['migrate_cached_sockets', 0],
@@ -237,8 +259,8 @@ export function genInfoString(server: RedisServer, args: string[]): string {
       ['unexpected_error_replies', 0],
       ['total_error_replies', st.totalErrorReplies],
       ['dump_payload_sanitizations', 0],
-      ['total_reads_processed', 0],
-      ['total_writes_processed', 0],
+      ['total_reads_processed', metrics.readsProcessed],
+      ['total_writes_processed', metrics.writesProcessed],
       ['io_threaded_reads_processed', 0],
       ['io_threaded_writes_processed', 0],
       ['reply_buffer_shrinks', 0],

@@ -10,8 +10,11 @@ import type { RedisCommand } from './commands/types'
 import { activeExpireCycle } from './keyspace/expire'
 import { Keyspace } from './keyspace/keyspace'
 import { ProtocolError } from './resp/request-parser'
+import { closeOnQueryBufferLimit, protocolLimits } from './resp/protocol-limits'
+import { readDirect } from './resp/direct-read'
 import { randomHex } from './util'
 import { Replication } from './replication/replication'
+import type { ReplicationEvent } from './replication/events'
 import { ServerConfig } from './config-table'
 import { SlowLog } from './slowlog'
 import { installConfigHooks } from './commands/config'
@@ -19,6 +22,7 @@ import { execCommandAbort, flagTransaction, queueMultiCommand, WatchRegistry } f
 import { feedMonitors, monitorSkips } from './monitor'
 import { PubSubState } from './pubsub'
 import { handleClientsBlockedOnKeys, hasReadyKeys, removeBlockedClient } from './blocking'
+import { Persistence } from './persistence/persistence' // P (persistence)
 
 const QUEUED = Buffer.from('+QUEUED\r\n')
 /** Commands a RESP2 client may send while subscribed. */
@@ -34,6 +38,15 @@ export interface RedisServerOptions {
   host?: string
   /** Configuration parameters set at start-up (like redis-server's --name value). */
   config?: Record<string, string>
+  /** A `replicaof` line: start replicating this master once listening. */
+  replicaOf?: { host: string; port: number }
+  /**
+   * P (persistence): behave as redis-server does with its dump file — load dir/dbfilename
+   * in listen(), run the `save` points, save at SHUTDOWN when save points are set. Off by
+   * default so an embedded server (tests, tools) never reads or leaves a dump.rdb in some
+   * cwd; the lab and lab-server CLI turn it on. SAVE/BGSAVE/DEBUG RELOAD work either way.
+   */
+  rdbFile?: boolean
 }
 
 export interface ServerStats {
@@ -57,6 +70,10 @@ export interface RedisServerEvents {
   'client-error': [message: string]
   /** SHUTDOWN: the server closed itself (the lab/CLI may exit). */
   shutdown: []
+  /** A line for the server log, worded as Redis logs it. */
+  log: [level: 'debug' | 'verbose' | 'notice' | 'warning', message: string]
+  /** Replication happenings the lab shows (role changes, link state, syncs). */
+  replication: [ReplicationEvent]
 }
 
 export class RedisServer extends EventEmitter<RedisServerEvents> {
@@ -104,8 +121,13 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     dirty: 0
   }
   lastSaveTime = Math.floor(Date.now() / 1000)
+  /** P: RDB saving/loading state (persistence/persistence.ts). */
+  readonly persistence: Persistence
+  /** P: see RedisServerOptions.rdbFile. */
+  readonly rdbFile: boolean
 
   private readonly requestedPort: number
+  private readonly replicaOf: { host: string; port: number } | undefined
   private readonly bindHost: string
   private listener: net.Server | null = null
   private boundPort = 0
@@ -123,11 +145,14 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
   constructor(opts: RedisServerOptions) {
     super()
     this.requestedPort = opts.port
+    this.replicaOf = opts.replicaOf
+    this.rdbFile = opts.rdbFile ?? false
+    this.persistence = new Persistence(this)
     this.bindHost = opts.host ?? '127.0.0.1'
     this.watches = new WatchRegistry(this.keyspace.dbs.length)
     this.watches.attach(this.keyspace.dbs)
-    this.replication = new Replication(this)
     this.config = new ServerConfig({ bind: this.bindHost, port: String(opts.port), dir: process.cwd(), ...opts.config })
+    this.replication = new Replication(this)
     this.config.on('hz', () => this.restartCron())
     installConfigHooks(this.config)
     this.slowlogThreshold = this.config.getNumber('slowlog-log-slower-than')
@@ -157,8 +182,10 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     return this.keyspace.keyCount()
   }
 
-  listen(): Promise<void> {
-    if (this.listener) return Promise.reject(new Error('server already listening'))
+  async listen(): Promise<void> {
+    if (this.listener) throw new Error('server already listening')
+    // P: a bad dump refuses the start (RdbError saying where it broke), nothing half-loaded.
+    if (this.rdbFile) await this.persistence.loadAtStart({ replica: this.replicaOf !== undefined })
     return new Promise((resolve, reject) => {
       const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket))
       const onError = (err: Error): void => {
@@ -177,6 +204,7 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
         this.listener = srv
         this.cron = setInterval(() => this.serverCron(), 1000 / this.hz)
         this.cron.unref()
+        if (this.replicaOf) this.replication.replica.setMaster(this.replicaOf.host, this.replicaOf.port)
         resolve()
       })
     })
@@ -186,6 +214,7 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
   async close(): Promise<void> {
     const srv = this.listener
     this.listener = null
+    this.replication.replica.stop()
     if (this.cron) clearInterval(this.cron)
     this.cron = null
     const waits: Promise<void>[] = []
@@ -196,6 +225,17 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     }
     await Promise.all(waits)
     this.boundPort = 0
+  }
+
+  /**
+   * P: stop as SHUTDOWN does — save when `save` is true, or (undefined) when save points are
+   * configured and rdbFile is on; then close. Throws (and keeps running) if the save fails.
+   */
+  async shutdown(opts: { save?: boolean } = {}): Promise<void> {
+    const save = opts.save ?? (this.rdbFile ? undefined : false)
+    if (!this.persistence.prepareForShutdown(save)) throw new Error('Errors trying to SHUTDOWN. Check logs.')
+    await this.close()
+    this.emit('shutdown')
   }
 
   // ---- clients ----
@@ -213,10 +253,11 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
       socket.on('error', () => {})
       return
     }
+    // Input straight into the parser, past the Readable stream (resp/direct-read.ts).
+    socket = readDirect(socket, (chunk: Buffer) => this.onData(c, chunk))
     socket.setNoDelay(true)
     const c = new Client(this.nextClientId++, socket, this)
     this.clients.set(c.id, c)
-    socket.on('data', (chunk: Buffer) => this.onData(c, chunk))
     socket.on('error', () => {
       /* ECONNRESET, EPIPE...: 'close' follows */
     })
@@ -232,7 +273,12 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     c.netInput += chunk.length
     this.stats.netInputBytes += chunk.length
     c.lastInteraction = Date.now()
-    c.parser.feed(chunk)
+    const parser = c.parser
+    const limits = protocolLimits(this.config)
+    parser.feed(chunk)
+    if (closeOnQueryBufferLimit(c, limits)) return
+    // Our master's stream is exempt from proto-max-bulk-len, as in Redis.
+    parser.maxBulkLen = c.isMaster ? Number.MAX_SAFE_INTEGER : limits.maxBulkLen
     this.processInput(c)
   }
 
@@ -242,6 +288,8 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
       for (;;) {
         // A blocked client's input waits until it is unblocked (blocking.ts).
         if (c.blocked) break
+        // authRequired() is evaluated per command: an AUTH earlier in the batch lifts it.
+        c.parser.authRequired = !c.authenticated && this.requirepass !== ''
         const argv = c.pausedArgv ?? c.parser.next()
         if (argv === null) break
         c.pausedArgv = null
@@ -280,6 +328,27 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     this.afterInput()
   }
 
+  /**
+   * Runs one command of our master's stream as the master client (CLIENT_MASTER): checked
+   * and executed like any command, but never refused as a write, nothing counts as expired
+   * meanwhile, and replies are dropped.
+   */
+  executeFromMaster(c: Client, argv: Buffer[]): void {
+    const policy = this.keyspace.expirePolicy
+    policy.fromMaster = true
+    c.argv = argv
+    try {
+      this.processCommand(c)
+    } finally {
+      policy.fromMaster = false
+    }
+    c.reply.discard()
+    c.argv = []
+    if (hasReadyKeys()) handleClientsBlockedOnKeys()
+    if (this.pendingWrites.size > 0) this.flushPendingWrites()
+    this.afterInput()
+  }
+
   // ---- CLIENT PAUSE (pauseClients / unpauseClients) ----
 
   /** Clients holding a command postponed by CLIENT PAUSE. */
@@ -306,7 +375,13 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     this.pauseWritesOnly = this.pauseEnd === 0 ? writesOnly : this.pauseWritesOnly && writesOnly
     if (end > this.pauseEnd) this.pauseEnd = end
     if (this.pauseTimer) clearTimeout(this.pauseTimer)
-    this.pauseTimer = setTimeout(() => this.unpause(), Math.max(0, this.pauseEnd - Date.now()))
+    this.armPauseTimer()
+  }
+
+  private armPauseTimer(): void {
+    // Node's timers fire at once past 2^31-1 ms: a longer pause waits in steps.
+    const wait = Math.min(Math.max(0, this.pauseEnd - Date.now()), 2 ** 31 - 1)
+    this.pauseTimer = setTimeout(() => (Date.now() < this.pauseEnd ? this.armPauseTimer() : this.unpause()), wait)
     this.pauseTimer.unref()
   }
 
@@ -357,9 +432,20 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
       )
       return
     }
-    if (cmd.isWrite && this.replication.isReplica && !c.isMaster && this.config.get('replica-read-only') === 'yes') {
-      this.rejectCommand(c, cmd, "-READONLY You can't write against a read only replica.")
+    // M (replication master side): min-replicas-to-write / min-replicas-max-lag.
+    if (this.replication.master.refusesWrite(c, cmd)) {
+      this.rejectCommand(c, cmd, '-NOREPLICAS Not enough good replicas to write.')
       return
+    }
+    if (this.replication.isReplica && !c.isMaster) {
+      if (cmd.isWrite && this.config.getBool('replica-read-only')) {
+        this.rejectCommand(c, cmd, "-READONLY You can't write against a read only replica.")
+        return
+      }
+      if (!this.replication.replica.linkUp && !this.config.getBool('replica-serve-stale-data') && !cmd.flags.includes('stale')) {
+        this.rejectCommand(c, cmd, "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")
+        return
+      }
     }
     if (c.inMulti && !MULTI_IMMEDIATE_COMMANDS.has(cmd.fullname)) {
       queueMultiCommand(c, cmd)
@@ -368,11 +454,13 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     }
     const dirty = this.stats.dirty
     const dbIndex = c.db.id
+    const replOffset = this.replication.offset // M: c->woff for WAIT
     this.call(c, cmd)
     // propagateNow: what changed the data set goes to the backlog and the replicas.
     if (c.propagate !== null || this.stats.dirty !== dirty) {
       this.replication.propagate(c.propagateDb >= 0 ? c.propagateDb : dbIndex, c.propagate ?? [c.argv])
     }
+    if (this.replication.offset !== replOffset) this.replication.master.noteWrite(c, this.replication.offset) // M
     c.propagate = null
     c.propagateDb = -1
   }
@@ -488,6 +576,7 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
   }
 
   private serverCron(): void {
+    if (this.rdbFile || this.persistence.bgsaveScheduled) this.persistence.cron() // P: save points, BGSAVE SCHEDULE
     if (this.activeExpireEnabled && activeExpireCycle(this.keyspace, EXPIRE_CYCLE_MS) > 0) this.scheduleKeysCheck()
   }
 }

@@ -26,26 +26,11 @@ function clientTypeByName(name: string): ClientType | null {
   return null
 }
 
-/** Optional state other families keep on the client (pub/sub, MULTI, replication, RESP3). */
-interface ClientExtras {
-  isReplica?: boolean
-  isMaster?: boolean
-  channels?: { size: number }
-  patterns?: { size: number }
-  shardChannels?: { size: number }
-  multiState?: { commands?: unknown[] } | null
-  inMulti?: boolean
-  multiQueue?: unknown[]
-  resp?: number
-  blocked?: unknown
-}
-
-/** getClientType. */
+/** getClientType (a MONITOR client counts as normal). */
 function clientType(c: Client): ClientType {
-  const x = c as unknown as ClientExtras
-  if (x.isMaster) return 'master'
-  if (x.isReplica) return 'slave'
-  if ((x.channels?.size ?? 0) + (x.patterns?.size ?? 0) + (x.shardChannels?.size ?? 0) > 0) return 'pubsub'
+  if (c.isMaster) return 'master'
+  if (c.replicaState) return 'slave'
+  if (c.inPubSub) return 'pubsub'
   return 'normal'
 }
 
@@ -54,30 +39,46 @@ function fdOf(c: Client): number {
   return typeof h?.fd === 'number' && h.fd >= 0 ? h.fd : -1
 }
 
-/** catClientInfoString: one CLIENT LIST line (without the newline), fields as Redis 7.0. */
+/** Size of one reply block (PROTO_REPLY_CHUNK_BYTES): oll counts the unsent output in these. */
+const REPLY_CHUNK_BYTES = 16 * 1024
+
+/**
+ * catClientInfoString: one CLIENT LIST line (without the newline), fields as Redis 7.0.
+ * Output memory is what is not handed to the kernel yet: obl the reply being built, oll/omem
+ * what waits in the socket (a subscriber that does not read).
+ */
 export function clientInfoString(c: Client, now = Date.now()): string {
-  const x = c as unknown as ClientExtras
   const type = clientType(c)
-  let flags = ''
+  let flags = c.monitor ? 'O' : ''
   if (type === 'slave') flags += 'S'
   if (type === 'master') flags += 'M'
   if (type === 'pubsub') flags += 'P'
-  if (x.inMulti || x.multiState) flags += 'x'
-  if (x.blocked) flags += 'b'
+  if (c.inMulti) flags += 'x'
+  if (c.blocked) flags += 'b'
+  if (c.dirtyCas) flags += 'd'
   if (c.closeAfterReply) flags += 'c'
   if (c.noEvict) flags += 'e'
   if (flags === '') flags = 'N'
-  const cmd = c.cmd ?? c.lastCmd
+  // Redis's lastcmd is set when a command is looked up, queued ones included.
+  const queued = c.inMulti && c.mstate.length > 0 ? c.mstate[c.mstate.length - 1]!.cmd : null
+  const cmd = c.cmd ?? queued ?? c.lastCmd
   let argvMem = 0
   for (const a of c.argv) argvMem += a.length
-  const multi = x.inMulti || x.multiState ? (x.multiQueue?.length ?? x.multiState?.commands?.length ?? 0) : -1
+  const multi = c.inMulti ? c.mstate.length : -1
+  let multiMem = 0
+  if (c.inMulti) for (const q of c.mstate) for (const a of q.argv) multiMem += a.length
+  const qbuf = c.parser.pending
   const obl = c.reply.pending
+  const unsent = c.socket.writableLength
+  const oll = Math.ceil(unsent / REPLY_CHUNK_BYTES)
+  const events = unsent > 0 ? 'rw' : 'r'
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${fdOf(c)} name=${c.name}` +
     ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)}` +
-    ` flags=${flags} db=${c.db.id} sub=${x.channels?.size ?? 0} psub=${x.patterns?.size ?? 0}` +
-    ` ssub=${x.shardChannels?.size ?? 0} multi=${multi} qbuf=0 qbuf-free=0 argv-mem=${argvMem}` +
-    ` multi-mem=0 rbs=1024 rbp=0 obl=${obl} oll=0 omem=0 tot-mem=${1024 + argvMem + obl}` +
-    ` events=r cmd=${cmd ? cmd.fullname : 'NULL'} user=default redir=-1 resp=${x.resp ?? 2}`
+    ` flags=${flags} db=${c.db.id} sub=${c.pubsubChannels.size} psub=${c.pubsubPatterns.size}` +
+    ` ssub=${c.pubsubShardChannels.size} multi=${multi} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem}` +
+    ` multi-mem=${multiMem} rbs=1024 rbp=0 obl=${obl} oll=${oll} omem=${unsent}` +
+    ` tot-mem=${1024 + qbuf + argvMem + multiMem + obl + unsent}` +
+    ` events=${events} cmd=${cmd ? cmd.fullname : 'NULL'} user=default redir=-1 resp=${c.resp}`
 }
 
 function clientIdCommand(c: Client): void {
@@ -85,7 +86,7 @@ function clientIdCommand(c: Client): void {
 }
 
 function clientInfoCommand(c: Client): void {
-  c.reply.bulkBinary(clientInfoString(c) + '\n')
+  c.reply.verbatim(clientInfoString(c) + '\n')
 }
 
 function clientListCommand(c: Client): void {
@@ -113,7 +114,7 @@ function clientListCommand(c: Client): void {
       const cl = c.server.clients.get(id)
       if (cl && !cl.closed) out += clientInfoString(cl, now) + '\n'
     }
-    c.reply.bulkBinary(out)
+    c.reply.verbatim(out)
     return
   } else if (argv.length !== 2) {
     c.error('syntax error')
@@ -125,7 +126,7 @@ function clientListCommand(c: Client): void {
     if (type !== null && clientType(cl) !== type) continue
     out += clientInfoString(cl, now) + '\n'
   }
-  c.reply.bulkBinary(out)
+  c.reply.verbatim(out)
 }
 
 function clientSetnameCommand(c: Client): void {
@@ -310,7 +311,7 @@ function clientUnblockCommand(c: Client): void {
     }
   }
   const target = c.server.clients.get(Number(id))
-  const blocked = target && !target.closed && (target as unknown as ClientExtras).blocked
+  const blocked = target && !target.closed && target.blocked
   if (target && blocked && unblockFn && unblockFn(target, timeout)) c.reply.raw(Shared.cone)
   else c.reply.raw(Shared.czero)
 }

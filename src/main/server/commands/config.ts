@@ -6,9 +6,9 @@ import type { Client } from '../client'
 import {
   configNames, IMMUTABLE, lookupConfig, parseConfigValue, PROTECTED, type ConfigDef, type ServerConfig
 } from '../config-table'
-import { hashLimits } from '../keyspace/hash'
-import { setLimits } from '../keyspace/set'
-import { zsetLimits } from '../keyspace/zset'
+import { rewriteConfigFile, strerror } from '../config-file'
+import { encodingLimits } from '../keyspace/encoding-limits'
+import type { RedisServer } from '../node'
 import { Shared } from '../resp/reply-writer'
 import { stringMatch } from '../util'
 import { HELP } from './admin-help'
@@ -49,11 +49,19 @@ function configGetCommand(c: Client): void {
     }
   }
   c.reply.mapLen(matches.size)
-  const config = c.server.config
   for (const [shown, def] of matches.values()) {
     c.reply.bulkBinary(shown)
-    c.reply.bulkBinary(config.get(def.name))
+    c.reply.bulkBinary(configValue(c.server, def.name))
   }
+}
+
+/** A parameter's CONFIG GET form; replicaof is the replication state (REPLICAOF changes it). */
+export function configValue(server: RedisServer, name: string): string {
+  if (name === 'replicaof') {
+    const r = server.replication.replica
+    return r.masterHost === null ? '' : `${r.masterHost} ${r.masterPort}`
+  }
+  return server.config.get(name)
 }
 
 function configSetCommand(c: Client): void {
@@ -110,7 +118,7 @@ function configSetCommand(c: Client): void {
       c.error(`CONFIG SET failed (possibly related to argument '${argv[2 + i * 2]!.toString('latin1')}') - ${v.err}`)
       return
     }
-    parsed.push(v)
+    parsed.push(adjustOnSet(def.name, v, config.get(def.name)))
   }
   const old = defs.map((d) => config.get(d.name))
   for (let i = 0; i < n; i++) {
@@ -122,6 +130,18 @@ function configSetCommand(c: Client): void {
     }
   }
   c.reply.raw(Shared.ok)
+}
+
+/** CONFIG_REPL_BACKLOG_MIN_SIZE */
+const REPL_BACKLOG_MIN_SIZE = 16 * 1024
+
+/**
+ * What an apply function does to a changed value (not at start-up, not when unchanged):
+ * updateReplBacklogSize raises the backlog to its minimum size.
+ */
+function adjustOnSet(name: string, value: string, old: string): string {
+  if (name === 'repl-backlog-size' && value !== old && Number(value) < REPL_BACKLOG_MIN_SIZE) return String(REPL_BACKLOG_MIN_SIZE)
+  return value
 }
 
 /** resetServerStats + resetCommandTableStats + resetErrorTableStats. */
@@ -153,8 +173,28 @@ function configResetstatCommand(c: Client): void {
   c.reply.raw(Shared.ok)
 }
 
+/** CONFIG REWRITE (rewriteConfig): the config file the server started from, updated in place. */
 function configRewriteCommand(c: Client): void {
-  c.error('The server is running without a config file')
+  const server = c.server
+  const path = server.config.configFile
+  if (path === null) {
+    c.error('The server is running without a config file')
+    return
+  }
+  const r = server.replication.replica
+  try {
+    rewriteConfigFile(path, {
+      get: (name) => configValue(server, name),
+      master: r.masterHost === null ? null : { host: r.masterHost, port: r.masterPort },
+      dir: server.config.get('dir') || process.cwd()
+    })
+  } catch (err) {
+    server.emit('log', 'warning', `CONFIG REWRITE failed: ${strerror(err)}`)
+    c.error(`Rewriting config file: ${strerror(err)}`)
+    return
+  }
+  server.emit('log', 'notice', 'CONFIG REWRITE executed with success.')
+  c.reply.raw(Shared.ok)
 }
 
 function configHelpCommand(c: Client): void {
@@ -173,17 +213,9 @@ export const configCommands: CommandSpec[] = [
 
 /**
  * Connects parameters that change behaviour to the modules that read them. The encoding
- * thresholds live in the value classes' module-level limit objects (shared by every server
- * of the process, as their files define them).
+ * thresholds are per server (keyspace/encoding-limits.ts): each server's hashes, sets and
+ * zsets read their own server's values.
  */
 export function installConfigHooks(config: ServerConfig): void {
-  const num = (name: string, fn: (n: number) => void): void => {
-    fn(config.getNumber(name))
-    config.on(name, (v) => fn(Number(v)))
-  }
-  num('hash-max-listpack-entries', (n) => (hashLimits.maxListpackEntries = n))
-  num('hash-max-listpack-value', (n) => (hashLimits.maxListpackValue = n))
-  num('set-max-intset-entries', (n) => (setLimits.maxIntsetEntries = n))
-  num('zset-max-listpack-entries', (n) => (zsetLimits.maxListpackEntries = n))
-  num('zset-max-listpack-value', (n) => (zsetLimits.maxListpackValue = n))
+  encodingLimits(config)
 }

@@ -174,16 +174,11 @@ function helloCommand(c: Client): void {
   r.bulkBinary('mode')
   r.bulkBinary('standalone')
   r.bulkBinary('role')
-  r.bulkBinary(isReplica(c) ? 'replica' : 'master')
+  r.bulkBinary(c.server.replication.isReplica ? 'replica' : 'master')
   r.bulkBinary('modules')
   r.arrayLen(0)
 }
 
-/** server.masterhost != NULL (the replication engine may add a masterHost field). */
-function isReplica(c: Client): boolean {
-  const s = c.server as unknown as { masterHost?: string | null }
-  return typeof s.masterHost === 'string' && s.masterHost !== ''
-}
 
 /** clearClientConnectionState + RESET's reply. */
 function resetCommand(c: Client): void {

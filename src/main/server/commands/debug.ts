@@ -1,9 +1,11 @@
 /**
- * DEBUG (debug.c): HELP, DIGEST, DIGEST-VALUE, OBJECT, POPULATE, SLEEP, SET-ACTIVE-EXPIRE,
+ * DEBUG (debug.c): HELP, DIGEST, DIGEST-VALUE, OBJECT, POPULATE, RELOAD, SLEEP, SET-ACTIVE-EXPIRE,
  * CHANGE-REPL-ID, ERROR, LOG. Refused unless enable-debug-command allows it, as in Redis.
  */
 import type { Client } from '../client'
 import { computeDatasetDigest, valueDigest } from '../digest'
+import { loadRdb } from '../persistence/rdb-load'
+import { readFileSync } from 'node:fs'
 import { RedisList } from '../keyspace/list'
 import { Shared } from '../resp/reply-writer'
 import { argIs, string2ll } from '../util'
@@ -102,6 +104,41 @@ function debugPopulate(c: Client): void {
   c.reply.raw(Shared.ok)
 }
 
+/** DEBUG RELOAD [NOSAVE]: save the dump file (unless NOSAVE) and load it back. */
+function debugReload(c: Client): void {
+  let save = true
+  for (let j = 2; j < c.argv.length; j++) {
+    const opt = c.argv[j]!
+    if (argIs(opt, 'nosave')) save = false
+    else if (argIs(opt, 'merge') || argIs(opt, 'noflush')) {
+      // Loading into a non-empty dataset is not supported by the all-or-nothing loader.
+      c.error('DEBUG RELOAD MERGE/NOFLUSH are not supported by this server.')
+      return
+    } else {
+      c.error('DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.')
+      return
+    }
+  }
+  const server = c.server
+  if (save) {
+    try {
+      server.persistence.save()
+    } catch {
+      c.error('Error trying to save the DB')
+      return
+    }
+  }
+  try {
+    loadRdb(server, readFileSync(server.persistence.path))
+  } catch (err) {
+    server.emit('log', 'warning', `Error loading the RDB dump: ${(err as Error).message}`)
+    c.error('Error trying to load the RDB dump')
+    return
+  }
+  server.emit('log', 'warning', 'DB reloaded by DEBUG RELOAD')
+  c.reply.raw(Shared.ok)
+}
+
 function debugSleep(c: Client): void {
   const secs = Number(c.argv[2]!.toString('latin1'))
   const ms = Number.isFinite(secs) && secs > 0 ? secs * 1000 : 0
@@ -131,6 +168,8 @@ function debugCommand(c: Client): void {
     debugObject(c)
   } else if (argc >= 3 && argIs(sub, 'populate')) {
     debugPopulate(c)
+  } else if (argc >= 2 && argIs(sub, 'reload')) {
+    debugReload(c)
   } else if (argc === 3 && argIs(sub, 'sleep')) {
     debugSleep(c)
   } else if (argc === 3 && argIs(sub, 'set-active-expire')) {

@@ -6,7 +6,7 @@
  * listpack (RedisHash's Map order), unspecified once it is a hashtable.
  */
 import type { Client } from '../client'
-import { hashLimits, RedisHash } from '../keyspace/hash'
+import { RedisHash } from '../keyspace/hash'
 import { parseScanCursor } from '../keyspace/scan'
 import { WRONGTYPE_ERR } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
@@ -14,6 +14,7 @@ import { argIs, string2ll, stringMatch } from '../util'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
 import { lookupReadAs } from './lookup'
+import { bulkSize, RAND_CHECK_MASK, randCountRefused, randReplyStopped } from './rand-reply'
 
 const LLONG_MAX = 9223372036854775807n
 const LLONG_MIN = -9223372036854775808n
@@ -50,7 +51,7 @@ function hashRead(c: Client, key: string): RedisHash | undefined | null {
 function hashWriteOrCreate(c: Client, key: string): RedisHash | null {
   const v = c.db.lookupWrite(key)
   if (v === undefined) {
-    const h = new RedisHash()
+    const h = new RedisHash(c.limits)
     c.db.set(key, h)
     return h
   }
@@ -64,7 +65,7 @@ function hashWriteOrCreate(c: Client, key: string): RedisHash | null {
 /** hashTypeTryConversion over argv[start..end]. */
 function tryConversion(h: RedisHash, argv: Buffer[], start: number, end: number): void {
   if (!h.isListpack) return
-  const max = hashLimits.maxListpackValue
+  const max = h.limits.hashMaxListpackValue
   for (let i = start; i <= end; i++) {
     if (argv[i]!.length > max) {
       h.convert()
@@ -311,13 +312,24 @@ function hrandfieldWithCount(c: Client, l: bigint, withValues: boolean): void {
   // CASE 1: negative count: fields may repeat.
   if (!uniq || countBig === 1n) {
     const count = Number(countBig)
+    const sample = (): number => {
+      const f = h.randomField()
+      return bulkSize(f.length) + (withValues ? bulkSize(h.get(f)!.length) + (resp3 ? 4 : 0) : 0)
+    }
+    if (randCountRefused(c, count, sample)) return
     reply.arrayLen(withValues && !resp3 ? count * 2 : count)
     if (h.isListpack) {
       // A listpack picks by position; build the array once (≤ 128 entries).
       const fields = [...h.map.keys()]
-      for (let i = 0; i < count; i++) emit(fields[Math.floor(Math.random() * size)]!)
+      for (let i = 0; i < count; i++) {
+        emit(fields[Math.floor(Math.random() * size)]!)
+        if ((i & RAND_CHECK_MASK) === RAND_CHECK_MASK && randReplyStopped(c)) return
+      }
     } else {
-      for (let i = 0; i < count; i++) emit(h.randomField())
+      for (let i = 0; i < count; i++) {
+        emit(h.randomField())
+        if ((i & RAND_CHECK_MASK) === RAND_CHECK_MASK && randReplyStopped(c)) return
+      }
     }
     return
   }

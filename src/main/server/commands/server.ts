@@ -1,6 +1,6 @@
 /**
  * Server commands (server.c / db.c / slowlog.c / latency.c): DBSIZE, FLUSHALL, INFO, TIME,
- * LASTSAVE, SLOWLOG, LATENCY, SHUTDOWN.
+ * SLOWLOG, LATENCY, SHUTDOWN (LASTSAVE is in persistence.ts).
  */
 import type { Client } from '../client'
 import { genInfoString } from '../info'
@@ -39,7 +39,7 @@ function flushallCommand(c: Client): void {
 
 function infoCommand(c: Client): void {
   const args = c.argv.slice(1).map((a) => a.toString('latin1'))
-  c.reply.bulkText(genInfoString(c.server, args))
+  c.reply.verbatim(genInfoString(c.server, args)) // S: a RESP3 verbatim string, as Redis replies
 }
 
 function timeCommand(c: Client): void {
@@ -47,10 +47,6 @@ function timeCommand(c: Client): void {
   c.reply.arrayLen(2)
   c.reply.bulkBinary(String(Math.floor(us / 1e6)))
   c.reply.bulkBinary(String(us % 1e6))
-}
-
-function lastsaveCommand(c: Client): void {
-  c.reply.integer(c.server.lastSaveTime)
 }
 
 // ---- SLOWLOG ----
@@ -150,8 +146,15 @@ function shutdownCommand(c: Client): void {
     c.error('No shutdown in progress.')
     return
   }
-  // No persistence yet: nothing to save. The connection closes without a reply, as in Redis.
+  // prepareForShutdown: save when asked to, or by default when save points are set (on a
+  // server that keeps a dump file: RedisServerOptions.rdbFile).
   const server = c.server
+  const saveMode = save ? true : nosave ? false : server.rdbFile ? undefined : false
+  if (!server.persistence.prepareForShutdown(saveMode, force)) {
+    c.error('Errors trying to SHUTDOWN. Check logs.')
+    return
+  }
+  // The connection closes without a reply, as in Redis.
   c.reply.discard()
   setImmediate(() => {
     void server.close().then(() => server.emit('shutdown'))
@@ -163,7 +166,6 @@ export const serverCommands: CommandSpec[] = [
   redisCommand('flushall', flushallCommand),
   redisCommand('info', infoCommand),
   redisCommand('time', timeCommand),
-  redisCommand('lastsave', lastsaveCommand),
   redisCommand('slowlog', null, {
     get: slowlogGetCommand,
     len: slowlogLenCommand,

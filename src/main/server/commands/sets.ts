@@ -13,6 +13,7 @@ import { WRONGTYPE_ERR } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
 import { argIs, stringMatch } from '../util'
 import { EMPTY_SCAN, getRangeLong, parseScanOptions } from './hashes'
+import { bulkSize, RAND_CHECK_MASK, randCountRefused, randReplyStopped } from './rand-reply'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
 import { lookupReadAs, lookupWriteAs } from './lookup'
@@ -43,7 +44,7 @@ function saddCommand(c: Client): void {
   let s = setWrite(c, key)
   if (s === null) return
   if (s === undefined) {
-    s = new RedisSet()
+    s = new RedisSet(c.limits)
     c.db.set(key, s)
   }
   let added = 0
@@ -101,7 +102,7 @@ function smoveCommand(c: Client): void {
   if (src.size === 0) c.db.delete(srcKey)
   let d = dst
   if (d === undefined) {
-    d = new RedisSet()
+    d = new RedisSet(c.limits)
     c.db.set(dstKey, d)
   }
   c.modified(srcKey)
@@ -150,7 +151,7 @@ function spopWithCount(c: Client): void {
   const dirty = Number(l)
   // CASE 1: the whole set (replied like SUNION of it), propagated as DEL.
   if (l >= BigInt(size)) {
-    const copy = new RedisSet()
+    const copy = new RedisSet(c.limits)
     s.forEach((m) => copy.add(m))
     replySet(c, copy)
     c.db.delete(key)
@@ -177,7 +178,7 @@ function spopWithCount(c: Client): void {
     let kept: RedisSet | null = null
     while (remaining-- > 0) {
       const m = s.random()
-      if (kept === null) kept = new RedisSet()
+      if (kept === null) kept = new RedisSet(c.limits)
       kept.add(m)
       s.delete(m)
     }
@@ -236,8 +237,12 @@ function srandmemberWithCount(c: Client): void {
   // CASE 1: negative count: members may repeat.
   if (!uniq || countBig === 1n) {
     const count = Number(countBig)
+    if (randCountRefused(c, count, () => bulkSize(s.random().length))) return
     reply.arrayLen(count)
-    for (let i = 0; i < count; i++) reply.bulkBinary(s.random())
+    for (let i = 0; i < count; i++) {
+      reply.bulkBinary(s.random())
+      if ((i & RAND_CHECK_MASK) === RAND_CHECK_MASK && randReplyStopped(c)) return
+    }
     return
   }
   // CASE 2: the whole set, in its encoding's order.
@@ -347,7 +352,7 @@ function sinterGeneric(c: Client, first: number, n: number, dstKey: string | nul
     for (let i = 0; i < out.length; i++) c.reply.bulkBinary(out[i]!)
     return
   }
-  const dst = new RedisSet()
+  const dst = new RedisSet(c.limits)
   base.forEach((m) => {
     if (matches(m)) dst.add(m)
   })
@@ -423,7 +428,7 @@ function sunionDiffGeneric(c: Client, first: number, n: number, dstKey: string |
     sets.push(v)
     if (j > 0 && sets[0] === v) sameset = true
   }
-  const dst = new RedisSet()
+  const dst = new RedisSet(c.limits)
   if (op === SET_OP_UNION) {
     for (const s of sets) if (s !== null) s.forEach((m) => dst.add(m))
   } else if (sets[0] !== null && !sameset) {

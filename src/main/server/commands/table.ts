@@ -28,8 +28,21 @@ import { replicaofCommands } from './replicaof'
 import type { CommandSpec, RedisCommand } from './types'
 
 function resolve(spec: CommandSpec, parent: RedisCommand | null): RedisCommand {
+  // Every field in one fixed order (not `...spec`): specs differ in which optional fields
+  // they declare, and objects of one shape keep the command loop's property loads
+  // monomorphic.
   const cmd: RedisCommand = {
-    ...spec,
+    name: spec.name,
+    arity: spec.arity,
+    flags: spec.flags,
+    acl: spec.acl,
+    tips: spec.tips,
+    keySpecs: spec.keySpecs,
+    keys: spec.keys,
+    doc: spec.doc,
+    getKeys: spec.getKeys,
+    proc: spec.proc,
+    subcommands: spec.subcommands,
     fullname: parent ? `${parent.name}|${spec.name}` : spec.name,
     parent,
     subcommandMap: null,
@@ -40,15 +53,87 @@ function resolve(spec: CommandSpec, parent: RedisCommand | null): RedisCommand {
     isWrite: spec.flags.includes('write')
   }
   if (spec.subcommands) {
-    cmd.subcommandMap = new Map()
-    for (const sub of spec.subcommands) cmd.subcommandMap.set(sub.name, resolve(sub, cmd))
+    const subs = new CommandTable()
+    for (const sub of spec.subcommands) subs.set(sub.name, resolve(sub, cmd))
+    cmd.subcommandMap = subs
   }
   return cmd
 }
 
+/**
+ * A name -> command map that also finds a command straight from the argument bytes, in
+ * any ASCII case, without building a string (the command loop does this for every
+ * command): names are bucketed by a hash of their lowercased bytes.
+ */
+export class CommandTable extends Map<string, RedisCommand> {
+  private byHash: Map<number, RedisCommand[]> | null = null
+
+  override set(name: string, cmd: RedisCommand): this {
+    this.byHash = null
+    return super.set(name, cmd)
+  }
+
+  override delete(name: string): boolean {
+    this.byHash = null
+    return super.delete(name)
+  }
+
+  override clear(): void {
+    this.byHash = null
+    super.clear()
+  }
+
+  /** The command whose name equals `arg` ignoring ASCII case, or undefined. */
+  find(arg: Uint8Array): RedisCommand | undefined {
+    let idx = this.byHash
+    if (idx === null) idx = this.buildIndex()
+    const cands = idx.get(foldedHash(arg))
+    if (cands === undefined) return undefined
+    for (let i = 0; i < cands.length; i++) {
+      const cmd = cands[i]!
+      if (equalsFolded(cmd.name, arg)) return cmd
+    }
+    return undefined
+  }
+
+  private buildIndex(): Map<number, RedisCommand[]> {
+    const idx = new Map<number, RedisCommand[]>()
+    for (const [name, cmd] of this) {
+      const h = foldedHash(Buffer.from(name, 'latin1'))
+      const list = idx.get(h)
+      if (list) list.push(cmd)
+      else idx.set(h, [cmd])
+    }
+    this.byHash = idx
+    return idx
+  }
+}
+
+/** FNV-1a over the bytes with ASCII letters lowercased. */
+function foldedHash(b: Uint8Array): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < b.length; i++) {
+    let ch = b[i]!
+    if (ch >= 65 && ch <= 90) ch |= 32
+    h = Math.imul(h ^ ch, 0x01000193)
+  }
+  return h
+}
+
+/** Does `arg` spell `name` (lowercase) in any ASCII case? */
+function equalsFolded(name: string, arg: Uint8Array): boolean {
+  if (name.length !== arg.length) return false
+  for (let i = 0; i < arg.length; i++) {
+    let ch = arg[i]!
+    if (ch >= 65 && ch <= 90) ch |= 32
+    if (ch !== name.charCodeAt(i)) return false
+  }
+  return true
+}
+
 /** name (lowercase) -> command. Built once; per-server statistics live in the objects. */
 export function buildCommandTable(): Map<string, RedisCommand> {
-  const table = new Map<string, RedisCommand>()
+  const table = new CommandTable()
   for (const family of [
     connectionCommands,
     stringsCommands,
@@ -80,12 +165,24 @@ export function buildCommandTable(): Map<string, RedisCommand> {
 /** Command names are looked up case-insensitively (ASCII), byte-exact otherwise. */
 export function commandName(arg: Buffer): string {
   const s = arg.toString('latin1')
-  // Fast path: already lowercase.
   for (let i = 0; i < s.length; i++) {
     const ch = s.charCodeAt(i)
-    if (ch >= 65 && ch <= 90) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase())
+    if (ch >= 65 && ch <= 90) return lowerAscii(s)
   }
   return s
+}
+
+function lowerAscii(s: string): string {
+  let out = ''
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i)
+    out += ch >= 65 && ch <= 90 ? String.fromCharCode(ch | 32) : s[i]
+  }
+  return out
+}
+
+function findIn(table: Map<string, RedisCommand>, arg: Buffer): RedisCommand | undefined {
+  return table instanceof CommandTable ? table.find(arg) : table.get(commandName(arg))
 }
 
 /**
@@ -93,10 +190,10 @@ export function commandName(arg: Buffer): string {
  * subcommands and an argument follows. Null when unknown.
  */
 export function lookupCommand(table: Map<string, RedisCommand>, argv: Buffer[]): RedisCommand | null {
-  const base = table.get(commandName(argv[0]!))
-  if (!base) return null
-  if (argv.length === 1 || !base.subcommandMap) return base
-  return base.subcommandMap.get(commandName(argv[1]!)) ?? null
+  const base = findIn(table, argv[0]!)
+  if (base === undefined) return null
+  if (argv.length === 1 || base.subcommandMap === null) return base
+  return findIn(base.subcommandMap, argv[1]!) ?? null
 }
 
 /** Looks up a command by "name" or "container|sub" (COMMAND INFO/DOCS arguments). */

@@ -20,6 +20,7 @@ import { formatDouble17g, parseDouble } from '../numbers'
 import { Shared } from '../resp/reply-writer'
 import { argIs, string2ll, stringMatch } from '../util'
 import { EMPTY_SCAN, getRangeLong, parseScanOptions } from './hashes'
+import { bulkSize, RAND_CHECK_MASK, randCountRefused, randReplyStopped } from './rand-reply'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
 import { lookupReadAs, lookupWriteAs } from './lookup'
@@ -214,7 +215,7 @@ function zaddGeneric(c: Client, flags: number): void {
   const lt = (flags & ZADD_IN_LT) !== 0
   let elements = argv.length - scoreidx
   if (elements % 2 !== 0 || elements === 0) {
-    c.reply.raw(Shared.syntaxErr)
+    c.error('syntax error')
     return
   }
   elements /= 2
@@ -249,7 +250,7 @@ function zaddGeneric(c: Client, flags: number): void {
       else c.reply.raw(Shared.czero)
       return
     }
-    z = new RedisZset()
+    z = new RedisZset(c.limits)
     addZset(c, key, z)
   }
   for (let j = 0; j < elements; j++) {
@@ -429,7 +430,7 @@ function finishRange(c: Client, nodes: ZNode[], count: number, withscores: boole
     return
   }
   if (count > 0) {
-    const dst = new RedisZset()
+    const dst = new RedisZset(c.limits)
     for (let i = 0; i < count; i++) {
       const n = nodes[i]!
       dst.insert(n.member, n.score)
@@ -478,7 +479,7 @@ function zrangeGeneric(c: Client, argcStart: number, dstKey: string | null, rang
     } else if (rangetype === RANGE_AUTO && argIs(a, 'byscore')) {
       rangetype = RANGE_SCORE
     } else {
-      c.reply.raw(Shared.syntaxErr)
+      c.error('syntax error')
       return
     }
   }
@@ -757,7 +758,7 @@ function popFromEx(c: Client, keyArg: Buffer, key: string, z: RedisZset, where: 
 function zpopMinMax(c: Client, where: number): void {
   const argv = c.argv
   if (argv.length > 3) {
-    c.reply.raw(Shared.syntaxErr)
+    c.error('syntax error')
     return
   }
   let count = -1
@@ -784,7 +785,7 @@ export function parseZmpop(c: Client, numkeysIdx: number): { numkeys: number; wh
   if (nk === null) return null
   const whereIdx = BigInt(numkeysIdx) + nk + 1n
   if (whereIdx >= BigInt(argv.length)) {
-    c.reply.raw(Shared.syntaxErr)
+    c.error('syntax error')
     return null
   }
   const numkeys = Number(nk)
@@ -793,7 +794,7 @@ export function parseZmpop(c: Client, numkeysIdx: number): { numkeys: number; wh
   if (argIs(wArg, 'min')) where = ZSET_MIN
   else if (argIs(wArg, 'max')) where = ZSET_MAX
   else {
-    c.reply.raw(Shared.syntaxErr)
+    c.error('syntax error')
     return null
   }
   let count = -1
@@ -805,7 +806,7 @@ export function parseZmpop(c: Client, numkeysIdx: number): { numkeys: number; wh
       if (v === null) return null
       count = Number(v)
     } else {
-      c.reply.raw(Shared.syntaxErr)
+      c.error('syntax error')
       return null
     }
   }
@@ -914,8 +915,13 @@ function zrandmemberWithCount(c: Client, l: bigint, withscores: boolean): void {
   // CASE 1: negative count (repeats allowed), or a single element.
   if (!uniq || countBig === 1n) {
     const count = Number(countBig)
+    // A score adds at most ~32 bytes (a %.17g bulk or RESP3 double, and the pair's header).
+    if (randCountRefused(c, count, () => bulkSize(z.random().member.length) + (withscores ? 32 : 0))) return
     elementsLen(c, count, withscores)
-    for (let i = 0; i < count; i++) emit(c, z.random(), withscores)
+    for (let i = 0; i < count; i++) {
+      emit(c, z.random(), withscores)
+      if ((i & RAND_CHECK_MASK) === RAND_CHECK_MASK && randReplyStopped(c)) return
+    }
     return
   }
   // CASE 2: the whole set, highest first (zuiNext walks sorted sets backwards).
@@ -953,7 +959,7 @@ function zrandmemberCommand(c: Client): void {
     if (l === null) return
     let withscores = false
     if (argv.length > 4 || (argv.length === 4 && !argIs(argv[3]!, 'withscores'))) {
-      c.reply.raw(Shared.syntaxErr)
+      c.error('syntax error')
       return
     } else if (argv.length === 4) {
       withscores = true
@@ -1021,7 +1027,7 @@ function zunionInterDiffGeneric(c: Client, dstKey: string | null, numkeysIndex: 
     return
   }
   if (setnum > argv.length - (numkeysIndex + 1)) {
-    c.reply.raw(Shared.syntaxErr)
+    c.error('syntax error')
     return
   }
   const srcs: OpSrc[] = []
@@ -1062,7 +1068,7 @@ function zunionInterDiffGeneric(c: Client, dstKey: string | null, numkeysIndex: 
       else if (argIs(v, 'min')) aggr = AGGR_MIN
       else if (argIs(v, 'max')) aggr = AGGR_MAX
       else {
-        c.reply.raw(Shared.syntaxErr)
+        c.error('syntax error')
         return
       }
       j++
@@ -1080,14 +1086,14 @@ function zunionInterDiffGeneric(c: Client, dstKey: string | null, numkeysIndex: 
       j++
       remaining--
     } else {
-      c.reply.raw(Shared.syntaxErr)
+      c.error('syntax error')
       return
     }
   }
   if (op !== SET_OP_DIFF) srcs.sort((a, b) => a.size - b.size)
 
   // Built as a skiplist (-0 scores survive), turned into a listpack when stored if it fits.
-  const dst = new RedisZset()
+  const dst = new RedisZset(c.limits)
   dst.convert()
   let cardinality = 0
   if (op === SET_OP_INTER) {

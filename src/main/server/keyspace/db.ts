@@ -69,6 +69,13 @@ export class RedisDb {
    * signalFlushedDb / touchAllWatchedKeysInDb): WATCH hangs off it.
    */
   onFlushed: ((db: RedisDb, replacedWith?: RedisDb) => void) | null = null
+  /**
+   * Set while point-in-time snapshots run (persistence/snapshot.ts): called before a key's
+   * value or TTL changes or the key is created or removed (`after` false), so the snapshot
+   * can save the pre-image first; and from signalModifiedKey (`after` true), to detect a
+   * change that bypassed the hooks.
+   */
+  cow: ((db: RedisDb, key: string, after: boolean) => void) | null = null
 
   constructor(
     readonly id: number,
@@ -78,6 +85,7 @@ export class RedisDb {
 
   /** signalModifiedKey: every command that changes a key calls this, as in Redis. */
   signalModifiedKey(key: string): void {
+    if (this.cow !== null) this.cow(this, key, true)
     this.onModified?.(this, key)
   }
 
@@ -100,6 +108,7 @@ export class RedisDb {
 
   /** deleteExpiredKeyAndPropagate: removes an expired key, counts it, fires the hooks. */
   deleteExpired(key: string): void {
+    if (this.cow !== null) this.cow(this, key, false)
     if (this.dict.delete(key)) this.scanIndex.delete(key)
     this.expires.delete(key)
     this.stats.expiredKeys++
@@ -118,7 +127,10 @@ export class RedisDb {
   /** lookupKeyWrite: no hit/miss accounting. */
   lookupWrite(key: string): RedisValue | undefined {
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined
-    return this.dict.get(key)
+    const v = this.dict.get(key)
+    // The caller may change the value in place: a running snapshot saves it first.
+    if (v !== undefined && this.cow !== null) this.cow(this, key, false)
+    return v
   }
 
   /** The value without expiring or accounting (lookupKey with LOOKUP_NOTOUCH|NOEXPIRE). */
@@ -133,6 +145,7 @@ export class RedisDb {
 
   /** setKey/dbAdd/dbOverwrite: stores the value; drops the TTL unless keepTtl. */
   set(key: string, value: RedisValue, keepTtl = false): void {
+    if (this.cow !== null) this.cow(this, key, false)
     const dict = this.dict
     const n = dict.size
     dict.set(key, value)
@@ -145,16 +158,16 @@ export class RedisDb {
 
   /** dbDelete: removes the key (and its TTL). False if it did not exist (or had expired). */
   delete(key: string): boolean {
-    if (this.expires.size > 0) {
-      if (this.expireIfNeeded(key)) return false
-      this.expires.delete(key)
-    }
+    if (this.expires.size > 0 && this.expireIfNeeded(key)) return false
+    if (this.cow !== null) this.cow(this, key, false)
+    if (this.expires.size > 0) this.expires.delete(key)
     if (!this.dict.delete(key)) return false
     this.scanIndex.delete(key)
     return true
   }
 
   setExpire(key: string, whenMs: number): void {
+    if (this.cow !== null) this.cow(this, key, false)
     this.expires.set(key, whenMs)
   }
 
@@ -163,6 +176,7 @@ export class RedisDb {
   }
 
   removeExpire(key: string): boolean {
+    if (this.cow !== null) this.cow(this, key, false)
     return this.expires.delete(key)
   }
 
@@ -194,6 +208,19 @@ export class RedisDb {
     this.avgTtl = 0
     this.expireCursor = null
     return n
+  }
+
+  /**
+   * Replaces the contents with a loaded dataset (RDB load, full sync, DEBUG RELOAD): WATCH
+   * sees it as a flush, a running snapshot keeps reading the detached old maps.
+   */
+  replaceContents(dict: Map<string, RedisValue>, expires: Map<string, number>, scanIndex: ScanIndex): void {
+    this.onFlushed?.(this)
+    this.dict = dict
+    this.expires = expires
+    this.scanIndex = scanIndex
+    this.avgTtl = 0
+    this.expireCursor = null
   }
 
   /** SWAPDB: exchanges the contents (not the identities, hooks or ids) of two databases. */

@@ -9,19 +9,16 @@
  * order, so replies for small hashes come out in Redis's order. Once converted, a ScanIndex
  * keeps HSCAN's guarantee and gives O(1) random fields (dictGetRandomKey).
  */
+import { DEFAULT_LIMITS, type EncodingLimits } from './encoding-limits'
 import { ScanIndex } from './scan'
-
-/**
- * hash-max-listpack-entries / hash-max-listpack-value: Redis 7.0's built-in defaults
- * (config.c: 512 and 64; the sample redis.conf says 128 entries, but a server started
- * without it — as ours and the tests' real one are — uses 512). CONFIG SET may change them.
- */
-export const hashLimits = { maxListpackEntries: 512, maxListpackValue: 64 }
 
 export class RedisHash {
   readonly map = new Map<string, Buffer>()
   /** Null while listpack-encoded. */
   private index: ScanIndex | null = null
+
+  /** The owning server's hash-max-listpack-entries/value (read when the hash grows). */
+  constructor(readonly limits: Readonly<EncodingLimits> = DEFAULT_LIMITS) {}
 
   get size(): number {
     return this.map.size
@@ -56,7 +53,7 @@ export class RedisHash {
    * when the field is new. Converts like Redis (too long, too many entries).
    */
   set(field: string, value: Buffer): boolean {
-    if (this.index === null && (field.length > hashLimits.maxListpackValue || value.length > hashLimits.maxListpackValue)) {
+    if (this.index === null && (field.length > this.limits.hashMaxListpackValue || value.length > this.limits.hashMaxListpackValue)) {
       this.convert()
     }
     const map = this.map
@@ -64,7 +61,7 @@ export class RedisHash {
     map.set(field, value)
     if (map.size === n) return false
     if (this.index !== null) this.index.add(field)
-    else if (map.size > hashLimits.maxListpackEntries) this.convert()
+    else if (map.size > this.limits.hashMaxListpackEntries) this.convert()
     return true
   }
 
@@ -100,7 +97,7 @@ export class RedisHash {
 
   /** COPY: a new hash with the same fields and encoding (values are immutable). */
   clone(): RedisHash {
-    const h = new RedisHash()
+    const h = new RedisHash(this.limits)
     for (const [f, v] of this.map) h.map.set(f, v)
     if (this.index !== null) h.convert()
     return h

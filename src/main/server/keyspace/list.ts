@@ -13,12 +13,19 @@
 /** A RESP bulk string holding v (a fresh Buffer). */
 export function encodeBulk(v: Uint8Array): Buffer {
   const len = v.length
-  const head = '$' + len + '\r\n'
-  const out = Buffer.allocUnsafe(head.length + len + 2)
-  out.write(head, 0, 'latin1')
-  out.set(v, head.length)
-  out[out.length - 2] = 13
-  out[out.length - 1] = 10
+  // `$<len>\r\n` written byte by byte: no header string, no call into Buffer#write.
+  let digits = 1
+  for (let n = len; n >= 10; n = Math.floor(n / 10)) digits++
+  const headLen = digits + 3
+  const out = Buffer.allocUnsafe(headLen + len + 2)
+  out[0] = 36
+  for (let i = digits, n = len; i >= 1; i--, n = Math.floor(n / 10)) out[i] = 48 + (n % 10)
+  out[digits + 1] = 13
+  out[digits + 2] = 10
+  if (len < 64) for (let i = 0; i < len; i++) out[headLen + i] = v[i]!
+  else out.set(v, headLen)
+  out[headLen + len] = 13
+  out[headLen + len + 1] = 10
   return out
 }
 

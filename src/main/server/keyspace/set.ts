@@ -9,10 +9,8 @@
  * A hashtable set is a JS Set plus a ScanIndex, which keeps SSCAN's guarantee and gives
  * O(1) expected random members (dictGetRandomKey).
  */
+import { DEFAULT_LIMITS, type EncodingLimits } from './encoding-limits'
 import { ScanIndex } from './scan'
-
-/** set-max-intset-entries (Redis 7.0 default 512); CONFIG SET may change it. */
-export const setLimits = { maxIntsetEntries: 512 }
 
 const LLONG_MAX = 9223372036854775807n
 const LLONG_MIN = -9223372036854775808n
@@ -47,6 +45,9 @@ export class RedisSet {
   /** hashtable encoding. */
   private members: Set<string> | null = null
   private index: ScanIndex | null = null
+
+  /** The owning server's set-max-intset-entries (read when the intset grows). */
+  constructor(readonly limits: Readonly<EncodingLimits> = DEFAULT_LIMITS) {}
 
   get size(): number {
     return this.ints !== null ? this.ints.length : this.members!.size
@@ -108,7 +109,7 @@ export class RedisSet {
         const at = -i - 1
         this.ints.splice(at, 0, m)
         this.vals!.splice(at, 0, v)
-        if (this.ints.length > setLimits.maxIntsetEntries) this.convert()
+        if (this.ints.length > this.limits.setMaxIntsetEntries) this.convert()
         return true
       }
       this.convert()
@@ -164,7 +165,7 @@ export class RedisSet {
 
   /** COPY: a new set with the same members and encoding. */
   clone(): RedisSet {
-    const s = new RedisSet()
+    const s = new RedisSet(this.limits)
     if (this.ints !== null) {
       s.ints = this.ints.slice()
       s.vals = this.vals!.slice()

@@ -11,10 +11,8 @@
  * the encoding (a listpack is kept sorted too); only ZSCAN differs: a listpack is returned
  * whole in one call, a skiplist is scanned through a ScanIndex (dict order).
  */
+import { DEFAULT_LIMITS, type EncodingLimits } from './encoding-limits'
 import { ScanIndex } from './scan'
-
-/** zset-max-listpack-entries / zset-max-listpack-value (Redis 7.0 defaults). */
-export const zsetLimits = { maxListpackEntries: 128, maxListpackValue: 64 }
 
 const ZSKIPLIST_MAXLEVEL = 32
 
@@ -102,6 +100,9 @@ export class RedisZset {
   /** Null while listpack-encoded. */
   private index: ScanIndex | null = null
 
+  /** The owning server's zset-max-listpack-entries/value (read when the set grows). */
+  constructor(readonly limits: Readonly<EncodingLimits> = DEFAULT_LIMITS) {}
+
   get size(): number {
     return this.length
   }
@@ -127,9 +128,9 @@ export class RedisZset {
    * listpack when it fits, which turns -0 scores into 0 as a listpack does.
    */
   shrinkIfFits(): void {
-    if (this.index === null || this.length > zsetLimits.maxListpackEntries) return
+    if (this.index === null || this.length > this.limits.zsetMaxListpackEntries) return
     for (let x = this.header.next[0]!; x !== null; x = x.next[0]!) {
-      if (x.member.length > zsetLimits.maxListpackValue) return
+      if (x.member.length > this.limits.zsetMaxListpackValue) return
     }
     this.index = null
     for (let x = this.header.next[0]!; x !== null; x = x.next[0]!) if (x.score === 0) x.score = 0
@@ -137,7 +138,7 @@ export class RedisZset {
 
   /** Converts when the set would not fit a listpack with a member this long / this size. */
   private checkConvert(memberLen: number, newSize: number): void {
-    if (this.index === null && (newSize > zsetLimits.maxListpackEntries || memberLen > zsetLimits.maxListpackValue)) {
+    if (this.index === null && (newSize > this.limits.zsetMaxListpackEntries || memberLen > this.limits.zsetMaxListpackValue)) {
       this.convert()
     }
   }
@@ -434,7 +435,7 @@ export class RedisZset {
 
   /** zsetDup (COPY): same elements, same encoding. */
   clone(): RedisZset {
-    const z = new RedisZset()
+    const z = new RedisZset(this.limits)
     if (this.index !== null) z.convert()
     for (let x = this.tail; x !== null; x = x.backward) z.insert(x.member, x.score)
     return z

@@ -46,6 +46,8 @@ const MAX_OFF = 1 << 13
 const MAX_REF = (1 << 8) + (1 << 3)
 
 let table: Int32Array | null = null
+/** Offset added to positions stored in `table` by the current call (see lzfCompress). */
+let tableBase = 0
 
 /**
  * Compresses `input`; returns null when the result would not fit in `maxOut` bytes (the
@@ -55,8 +57,16 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
   const inLen = input.length
   if (inLen < 4) return null
   const out = Buffer.allocUnsafe(maxOut + MAX_LIT + 2)
-  const htab = (table ??= new Int32Array(HSIZE))
-  htab.fill(-1)
+  const htab = (table ??= new Int32Array(HSIZE).fill(-1))
+  // Positions are stored shifted by a base that grows with every call, so entries left by
+  // earlier inputs read as absent without clearing the 64 KB table for each string (that
+  // clearing dominated the cost of saving many short values).
+  if (tableBase + inLen + 1 > 0x7fffffff) {
+    htab.fill(-1)
+    tableBase = 0
+  }
+  const base = tableBase
+  tableBase += inLen + 1
   let ip = 0
   let op = 1 // room for the first literal-run length byte
   let lit = 0
@@ -67,8 +77,9 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
   }
   while (ip < inLen - 2) {
     const h = hash(ip)
-    const ref = htab[h]!
-    htab[h] = ip
+    const stored = htab[h]!
+    htab[h] = base + ip
+    const ref = stored >= base ? stored - base : -1
     const off = ip - ref - 1
     if (
       ref >= 0 &&
@@ -98,7 +109,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
       // start a new literal run
       litStart = op++
       lit = 0
-      for (let i = 1; i < len && ip + i < inLen - 2; i++) htab[hash(ip + i)] = ip + i
+      for (let i = 1; i < len && ip + i < inLen - 2; i++) htab[hash(ip + i)] = base + ip + i
       ip += len
       continue
     }

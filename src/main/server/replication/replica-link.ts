@@ -45,6 +45,8 @@ export interface FullSync {
 export interface StreamHandler {
   /** One complete command from the master; `raw` are its exact stream bytes. */
   command(argv: Buffer[], raw: Buffer): void
+  /** A REPLCONF GETACK (answered by the link): its bytes still belong to the stream we relay. */
+  getAck?(raw: Buffer): void
 }
 
 export interface ReplicaLinkEvents {
@@ -77,7 +79,8 @@ export class ReplicaLink extends EventEmitter<ReplicaLinkEvents> {
   private repliesExpected = 0
   private authPending = false
   private bulk: { total: number; mark: Buffer | null; chunks: Buffer[]; read: number; replid: string; offset: number } | null = null
-  private parser = new RequestParser()
+  /** The master's stream: raw bytes kept (relayed as is), no proto-max-bulk-len for a master. */
+  private parser = new RequestParser({ keepRaw: true, maxBulkLen: Number.MAX_SAFE_INTEGER })
   private ackTimer: NodeJS.Timeout | null = null
   private timeoutTimer: NodeJS.Timeout | null = null
   private handler: StreamHandler | null = null
@@ -107,7 +110,8 @@ export class ReplicaLink extends EventEmitter<ReplicaLinkEvents> {
       this.close('timeout')
     }, 1000)
     this.timeoutTimer.unref()
-    this.emit('log', 'notice', `Connecting to MASTER ${opts.host}:${opts.port}`)
+    // After the owner attached its listeners (it creates the link, then listens).
+    process.nextTick(() => this.emit('log', 'notice', `Connecting to MASTER ${opts.host}:${opts.port}`))
   }
 
   /** Starts applying the stream (after +CONTINUE, or once the full-sync payload is loaded). */
@@ -332,12 +336,13 @@ export class ReplicaLink extends EventEmitter<ReplicaLinkEvents> {
       this.buf = Buffer.alloc(0)
     }
     for (;;) {
-      const before = this.parser.pending
       const argv = this.parser.next()
       if (argv === null) return
-      const raw = encodeCommand(argv)
-      const size = before - this.parser.pending
-      if (size !== raw.length) {
+      // The exact stream bytes (any empty lines before the command included): offsets count
+      // them and sub-replicas get them unchanged.
+      const raw = this.parser.rawCommand()
+      const size = raw.length
+      if (this.parser.lastWasInline) {
         this.emit('log', 'warning', 'WARNING: Receiving inline protocol from master, master stream corruption? Closing the master connection and discarding the cached master.')
         this.close('stream corruption')
         return
@@ -347,6 +352,7 @@ export class ReplicaLink extends EventEmitter<ReplicaLinkEvents> {
         // Answered with the offset before the GETACK itself.
         this.sendAck()
         this.offset += size
+        this.handler.getAck?.(raw)
         continue
       }
       this.handler.command(argv, raw)

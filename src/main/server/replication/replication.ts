@@ -37,6 +37,10 @@ export class Replication {
   constructor(readonly server: RedisServer) {
     this.master = new MasterSide(this)
     this.replica = new ReplicaSide(this)
+    // resizeReplicationBacklog: CONFIG SET repl-backlog-size takes effect at once.
+    server.config.on('repl-backlog-size', (v) => {
+      this.backlog?.resize(Number(v))
+    })
   }
 
   /** Is this node a replica (REPLICAOF host port in effect)? */
@@ -57,7 +61,13 @@ export class Replication {
       this.feed(encodeCommand(['SELECT', String(dbIndex)]))
       this.streamDb = dbIndex
     }
-    for (const argv of commands) this.feed(encodeCommand(argv))
+    for (const argv of commands) {
+      this.feed(encodeCommand(argv))
+      // M: EXEC carries the SELECTs its queued commands made: the stream is in that db now.
+      if (argv.length === 2 && argv[0]!.length === 6 && argv[0]!.toString('latin1').toLowerCase() === 'select') {
+        this.streamDb = Number(argv[1]!.toString('latin1'))
+      }
+    }
   }
 
   /** A replica relays its master's stream bytes unchanged (chained replication). */

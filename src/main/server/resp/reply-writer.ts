@@ -86,8 +86,17 @@ export class ReplyWriter {
 
   private ascii(s: string): void {
     // Worst case one byte per char (latin1).
-    this.reserve(s.length)
-    this.pos += this.slab.write(s, this.pos, 'latin1')
+    const n = s.length
+    this.reserve(n)
+    if (n > 32) {
+      this.pos += this.slab.write(s, this.pos, 'latin1')
+      return
+    }
+    // Short headers and integers: a JS loop beats the call into Buffer#write.
+    const slab = this.slab
+    let p = this.pos
+    for (let i = 0; i < n; i++) slab[p++] = s.charCodeAt(i)
+    this.pos = p
   }
 
   /**
@@ -241,11 +250,14 @@ export class ReplyWriter {
     const chunks = this.chunks
     if (chunks.length === 0) return 0
     const bytes = this.chunkBytes
-    this.chunks = []
     this.chunkBytes = 0
     if (chunks.length === 1) {
-      this.sink.write(chunks[0]!)
+      // The usual case (one reply region per input batch): no new array per flush.
+      const only = chunks[0]!
+      chunks.length = 0
+      this.sink.write(only)
     } else {
+      this.chunks = []
       this.sink.cork?.()
       for (const c of chunks) this.sink.write(c)
       this.sink.uncork?.()

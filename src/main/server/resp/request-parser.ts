@@ -14,6 +14,15 @@
  * the unread tail into a fresh buffer), so an argument stays valid for as long as it is
  * referenced; code that keeps one for long (the keyspace) should copy it so it does not pin
  * a whole socket chunk.
+ *
+ * Raw bytes (replication): with `keepRaw`, rawCommand() gives the exact bytes consumed for
+ * the command next() just returned, as one contiguous view (a replica counts its offset in
+ * stream bytes and relays them unchanged). The parser then keeps a partial command's bytes
+ * together when it compacts; without `keepRaw` nothing of this costs anything.
+ *
+ * Limits (Redis 7.0's processMultibulkBuffer): `maxBulkLen` is proto-max-bulk-len;
+ * `authRequired` makes the parser refuse the large counts Redis refuses before AUTH
+ * (a multibulk of more than 10 arguments, a bulk of more than 16384 bytes).
  */
 
 import { string2ll } from '../util'
@@ -40,7 +49,13 @@ const EMPTY = Buffer.alloc(0)
 export interface RequestParserOptions {
   /** Largest accepted bulk argument (proto-max-bulk-len). */
   maxBulkLen?: number
+  /** Make rawCommand() available (see the header comment). */
+  keepRaw?: boolean
 }
+
+/** Largest multibulk count / bulk length Redis accepts from a client that must AUTH first. */
+const UNAUTH_MAX_MULTIBULK = 10
+const UNAUTH_MAX_BULK = 16384
 
 export class RequestParser {
   private buf: Buffer = EMPTY
@@ -57,10 +72,36 @@ export class RequestParser {
   private bulkLen = -1
   private argv: Buffer[] = []
   private failed: ProtocolError | null = null
-  private readonly maxBulkLen: number
+  /** proto-max-bulk-len; the server updates it when CONFIG SET changes it. */
+  maxBulkLen: number
+  /** Set by the server while the client still has to AUTH (Redis's authRequired()). */
+  authRequired = false
+  private readonly keepRaw: boolean
+  /** keepRaw: where the bytes of the command being read start in buf. */
+  private rawStart = 0
+  /** keepRaw: the bytes of the command next() returned last. */
+  private rawBuf: Buffer = EMPTY
+  private rawFrom = 0
+  private rawTo = 0
+  private lastInline = false
 
   constructor(opts: RequestParserOptions = {}) {
     this.maxBulkLen = opts.maxBulkLen ?? PROTO_MAX_BULK_LEN
+    this.keepRaw = opts.keepRaw ?? false
+  }
+
+  /**
+   * The exact bytes consumed for the command next() returned last, empty requests skipped
+   * before it included (needs `keepRaw`). A view: valid as long as it is referenced.
+   */
+  rawCommand(): Buffer {
+    if (!this.keepRaw) throw new Error('RequestParser: rawCommand() needs the keepRaw option')
+    return this.rawBuf.subarray(this.rawFrom, this.rawTo)
+  }
+
+  /** Whether the command next() returned last came as an inline request. */
+  get lastWasInline(): boolean {
+    return this.lastInline
   }
 
   /** Bytes received but not consumed yet (the query buffer length in Redis's terms). */
@@ -68,14 +109,20 @@ export class RequestParser {
     return this.end - this.pos
   }
 
+  /** The first (at most) n unparsed bytes, for logging. */
+  peekPending(n: number): Buffer {
+    return this.buf.subarray(this.pos, Math.min(this.end, this.pos + n))
+  }
+
   feed(chunk: Buffer): void {
     if (chunk.length === 0) return
-    if (this.pos === this.end) {
+    if (this.pos === this.end && (!this.keepRaw || this.rawStart === this.pos)) {
       // Everything consumed: adopt the chunk as is (zero copy, the common case).
       this.buf = chunk
       this.pos = 0
       this.end = chunk.length
       this.owned = false
+      this.rawStart = 0
       return
     }
     if (this.owned && this.buf.length - this.end >= chunk.length) {
@@ -84,17 +131,20 @@ export class RequestParser {
       this.end += chunk.length
       return
     }
-    const unread = this.end - this.pos
+    // keepRaw: the partial command's parsed part moves along, so its bytes stay contiguous.
+    const from = this.keepRaw ? this.rawStart : this.pos
+    const unread = this.end - from
     let want = unread + chunk.length
     // While waiting for a big bulk, size the buffer for the whole of it at once so a large
     // value arriving in many chunks costs O(size), not O(size^2).
-    if (this.bulkLen >= 0 && this.bulkLen + 2 > want) want = this.bulkLen + 2
+    if (this.bulkLen >= 0 && this.pos - from + this.bulkLen + 2 > want) want = this.pos - from + this.bulkLen + 2
     const cap = Math.max(MIN_ALLOC, want, unread * 2)
     const next = Buffer.allocUnsafe(cap)
-    this.buf.copy(next, 0, this.pos, this.end)
+    this.buf.copy(next, 0, from, this.end)
     chunk.copy(next, unread)
     this.buf = next
-    this.pos = 0
+    this.pos -= from
+    this.rawStart = 0
     this.end = unread + chunk.length
     this.owned = true
   }
@@ -105,18 +155,29 @@ export class RequestParser {
     try {
       while (this.pos < this.end) {
         let argv: Buffer[] | null
+        let inline = false
         if (this.multibulkLen > 0 || this.buf[this.pos] === 42 /* '*' */) {
           argv = this.parseMultibulk()
         } else {
           argv = this.parseInline()
+          inline = true
         }
         if (argv === null) break
-        if (argv.length > 0) return argv
+        if (argv.length > 0) {
+          if (this.keepRaw) {
+            this.rawBuf = this.buf
+            this.rawFrom = this.rawStart
+            this.rawTo = this.pos
+            this.rawStart = this.pos
+            this.lastInline = inline
+          }
+          return argv
+        }
       }
-      if (this.pos === this.end && this.owned) {
+      if (this.pos === this.end && this.owned && (!this.keepRaw || this.rawStart === this.pos)) {
         // Drop our buffer when fully consumed so the next chunk is adopted zero-copy.
         this.buf = EMPTY
-        this.pos = this.end = 0
+        this.pos = this.end = this.rawStart = 0
         this.owned = false
       }
       return null
@@ -157,6 +218,15 @@ export class RequestParser {
     const end = this.end
     if (this.multibulkLen === 0) {
       const start = this.pos
+      const fast = scanSmallLen(buf, start + 1, end)
+      if (fast >= 0 && (fast <= UNAUTH_MAX_MULTIBULK || !this.authRequired)) {
+        // `*<n>\r\n` with a plain count (the usual case): no indexOf, no second pass.
+        this.pos = start + 1 + lenDigits(fast) + 2
+        if (fast === 0) return []
+        this.multibulkLen = fast
+        this.argv = []
+        return this.readBulks()
+      }
       let cr = buf.indexOf(13, start)
       if (cr >= end) cr = -1
       if (cr === -1) {
@@ -169,12 +239,32 @@ export class RequestParser {
       if (cr + 1 >= end) return null
       const n = parseLen(buf, start + 1, cr)
       if (n === null || n > INT_MAX) throw new ProtocolError('Protocol error: invalid multibulk length')
+      if (n > UNAUTH_MAX_MULTIBULK && this.authRequired) {
+        throw new ProtocolError('Protocol error: unauthenticated multibulk length')
+      }
       this.pos = cr + 2
       if (n <= 0) return []
       this.multibulkLen = n
       this.argv = []
     }
+    return this.readBulks()
+  }
+
+  /** Reads the remaining bulk arguments of the current multibulk request. */
+  private readBulks(): Buffer[] | null {
+    const buf = this.buf
+    const end = this.end
     while (this.multibulkLen > 0) {
+      if (this.bulkLen === -1) {
+        const start = this.pos
+        if (buf[start] === 36 /* '$' */) {
+          const fast = scanSmallLen(buf, start + 1, end)
+          if (fast >= 0 && fast <= this.maxBulkLen && (fast <= UNAUTH_MAX_BULK || !this.authRequired)) {
+            this.pos = start + 1 + lenDigits(fast) + 2
+            this.bulkLen = fast
+          }
+        }
+      }
       if (this.bulkLen === -1) {
         const start = this.pos
         let cr = start < end ? buf.indexOf(13, start) : -1
@@ -193,6 +283,9 @@ export class RequestParser {
         if (n === null || n < 0 || n > this.maxBulkLen) {
           throw new ProtocolError('Protocol error: invalid bulk length')
         }
+        if (n > UNAUTH_MAX_BULK && this.authRequired) {
+          throw new ProtocolError('Protocol error: unauthenticated bulk length')
+        }
         this.pos = cr + 2
         this.bulkLen = n
       }
@@ -207,6 +300,32 @@ export class RequestParser {
     this.argv = []
     return argv
   }
+}
+
+/**
+ * Fast path for a header's number: the value of `<digits>\r\n` at `p` when it is a
+ * canonical non-negative integer below 10^9 whose line is complete (CR and LF present),
+ * else -1 (the caller then takes the general path, which produces the exact errors).
+ */
+function scanSmallLen(buf: Buffer, p: number, end: number): number {
+  const first = p
+  let v = 0
+  let c = 0
+  while (p < end) {
+    c = buf[p]!
+    if (c < 48 || c > 57) break
+    v = v * 10 + (c - 48)
+    p++
+  }
+  const digits = p - first
+  if (digits === 0 || digits > 9 || c !== 13 || p + 1 >= end) return -1
+  if (buf[first] === 48 && digits > 1) return -1 // "01": not canonical, string2ll rejects it
+  return v
+}
+
+/** Number of decimal digits of a non-negative integer below 10^9. */
+function lenDigits(v: number): number {
+  return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : 9
 }
 
 /** string2ll over a header line: null when not a valid 64-bit integer. */
