@@ -37,6 +37,7 @@ export class ReplicaSide {
   private reconnectTimer: NodeJS.Timeout | null = null
   /** The current link reached the streaming state. */
   private linkWasUp = false
+  /** When the current link attempt began. */
   private syncStarted = 0
 
   constructor(readonly repl: Replication) {}
@@ -137,6 +138,8 @@ export class ReplicaSide {
     })
     this.link = link
     this.linkWasUp = false
+    // A sync's duration counts from the connection attempt: handshake, PSYNC, payload, load.
+    this.syncStarted = Date.now()
     this.progress = { total: -1, read: 0 }
     link.on('log', (level, message) => {
       server.emit('log', level, message)
@@ -153,7 +156,6 @@ export class ReplicaSide {
 
   private onLinkState(link: ReplicaLink, s: LinkState): void {
     if (link !== this.link) return
-    if (s === 'sync') this.syncStarted = Date.now()
     if (s === 'connected') {
       this.downSince = 0
       this.linkWasUp = true
