@@ -1,5 +1,6 @@
 // `npm run screenshots`: the README's pictures, taken from the real app (web mode) in
-// headless Chromium. Runs its own lab in a temporary folder on free ports.
+// headless Chromium: "one master, two replicas" built through the GUI, a write on the
+// master read on a replica, and the replica's READONLY error. Runs its own lab in a temporary folder on free ports.
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -47,21 +48,44 @@ const browser = await chromium.launch({
 })
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 })
+  page.setDefaultTimeout(30_000)
   await page.goto(url)
   const cards = page.getByRole('group', { name: /^node 127\.0\.0\.1:\d+$/ })
   await cards.nth(2).waitFor()
-  for (const i of [0, 1]) {
-    const card = cards.nth(i)
-    const address = (await card.getAttribute('aria-label')).replace('node ', '')
-    await card.getByRole('button', { name: 'Open console' }).click()
-    const input = page.getByRole('textbox', { name: `Command for ${address}` })
-    const lines = i === 0 ? ['SET greeting "hello replication"', 'GET greeting', 'DBSIZE'] : ['GET greeting', 'INFO replication']
+  const ports = (await cards.evaluateAll((els) => els.map((e) => Number(e.getAttribute('aria-label').split(':')[1])))).sort((a, b) => a - b)
+  const card = (port) => page.getByRole('group', { name: `node 127.0.0.1:${port}` })
+  const [master, ...replicas] = ports
+
+  // "One master, two replicas", built the way a person would: Replicate from… on each replica.
+  for (const replica of replicas) {
+    await card(replica).getByRole('button', { name: 'Replicate from…' }).click()
+    const dialog = page.getByRole('dialog', { name: `Replicate 127.0.0.1:${replica} from…` })
+    await dialog.getByRole('radio', { name: `127.0.0.1:${master}` }).check()
+    await dialog.getByRole('button', { name: 'Run SLAVEOF' }).click()
+  }
+  // Both links up (a full sync waits repl-diskless-sync-delay, 5 s).
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[aria-labelledby="links-title"] li[data-state="up"]').length === n,
+    replicas.length,
+    { timeout: 60_000 }
+  )
+
+  async function type(port, lines) {
+    if (!(await page.getByRole('textbox', { name: `Command for 127.0.0.1:${port}` }).count())) {
+      await card(port).getByRole('button', { name: 'Open console' }).click()
+    }
+    const input = page.getByRole('textbox', { name: `Command for 127.0.0.1:${port}` })
     for (const line of lines) {
       await input.fill(line)
       await input.press('Enter')
-      await page.waitForTimeout(150)
+      await page.waitForTimeout(300)
     }
   }
+  await type(master, ['SET greeting "hello replication"'])
+  await page.waitForTimeout(500)
+  await type(replicas[0], ['GET greeting', 'SET greeting overwritten'])
+  // Let the lab's next sample show the offsets caught up, and the view settle.
+  await page.waitForTimeout(1500)
   await page.screenshot({ path: join(outDir, 'screenshot.png') })
   console.log(`wrote ${join(outDir, 'screenshot.png')}`)
 } finally {

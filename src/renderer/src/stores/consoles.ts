@@ -51,6 +51,27 @@ function isSecret(args: string[] | null): boolean {
   return false
 }
 
+const HISTORY_KEY = 'replication-lab:history:'
+
+/** The node's saved history (survives reloads and restarts of the app). */
+function loadHistory(nodeId: string): string[] {
+  try {
+    const raw = globalThis.localStorage?.getItem(HISTORY_KEY + nodeId)
+    const list: unknown = raw ? JSON.parse(raw) : []
+    return Array.isArray(list) ? list.filter((l): l is string => typeof l === 'string').slice(-HISTORY_MAX) : []
+  } catch {
+    return []
+  }
+}
+
+function saveHistory(nodeId: string, history: string[]): void {
+  try {
+    globalThis.localStorage?.setItem(HISTORY_KEY + nodeId, JSON.stringify(history))
+  } catch {
+    // Storage full or unavailable: history stays in memory for this run.
+  }
+}
+
 /** How a formatted reply goes on screen: UTF-8 decoded, CRLF as LF, no final newline. */
 function display(bytes: string): string {
   return bytesToText(bytes).replace(/\r\n/g, '\n').replace(/\n$/, '')
@@ -70,7 +91,8 @@ export const useConsolesStore = defineStore('consoles', () => {
   function session(nodeId: string): ConsoleSession {
     let s = sessions.value[nodeId]
     if (!s) {
-      sessions.value[nodeId] = { entries: [], history: [], cursor: 0, draft: '', prompt: initialPromptState() }
+      const history = loadHistory(nodeId)
+      sessions.value[nodeId] = { entries: [], history, cursor: history.length, draft: '', prompt: initialPromptState() }
       s = sessions.value[nodeId]!
     }
     return s
@@ -99,6 +121,13 @@ export const useConsolesStore = defineStore('consoles', () => {
     openIds.value = openIds.value.filter((id) => id !== nodeId)
   }
 
+  /** The transcript as plain text, as it would look in a terminal (for copying). */
+  function transcript(nodeId: string): string {
+    return entries(nodeId)
+      .map((e) => (e.kind === 'command' ? e.prompt + e.text : e.text))
+      .join('\n')
+  }
+
   function clear(nodeId: string): void {
     session(nodeId).entries = []
   }
@@ -108,9 +137,10 @@ export const useConsolesStore = defineStore('consoles', () => {
     if (s.entries.length > ENTRIES_MAX) s.entries.splice(0, s.entries.length - ENTRIES_MAX)
   }
 
-  function remember(s: ConsoleSession, line: string): void {
+  function remember(nodeId: string, s: ConsoleSession, line: string): void {
     if (s.history[s.history.length - 1] !== line) s.history.push(line)
     if (s.history.length > HISTORY_MAX) s.history.splice(0, s.history.length - HISTORY_MAX)
+    saveHistory(nodeId, s.history)
     s.cursor = s.history.length
     s.draft = ''
   }
@@ -212,7 +242,7 @@ export const useConsolesStore = defineStore('consoles', () => {
     const args = splitArgs(line)
     if (args !== null && args.length === 0) return Promise.resolve()
     const s = session(nodeId)
-    if (!isSecret(args)) remember(s, line)
+    if (!isSecret(args)) remember(nodeId, s, line)
     else {
       s.cursor = s.history.length
       s.draft = ''
@@ -244,5 +274,5 @@ export const useConsolesStore = defineStore('consoles', () => {
     }
   )
 
-  return { sessions, openIds, help, session, entries, prompt, isOpen, open, close, clear, historyUp, historyDown, run, loadHelp }
+  return { sessions, openIds, help, session, entries, prompt, isOpen, open, close, clear, transcript, historyUp, historyDown, run, loadHelp }
 })

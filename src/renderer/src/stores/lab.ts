@@ -25,6 +25,19 @@ export function nodeAddress(node: Pick<NodeSnapshot, 'host' | 'port'>): string {
   return `${node.host}:${node.port}`
 }
 
+/** The lab's process-level actions on one node. */
+export type LifecycleAction = 'start' | 'stop' | 'restart' | 'crash' | 'remove'
+
+export type ActionResult = { ok: true; outcome: string } | { ok: false; message: string }
+
+const ACTION_METHOD = {
+  start: 'startNode',
+  stop: 'stopNode',
+  restart: 'restartNode',
+  crash: 'crashNode',
+  remove: 'removeNode'
+} as const
+
 export function canStart(node: NodeSnapshot): boolean {
   return node.status === 'stopped' || node.status === 'failed'
 }
@@ -44,14 +57,16 @@ export const useLabStore = defineStore('lab', () => {
   /** True once the first listNodes answered. */
   const loaded = ref(false)
   const info = ref<LabInfo | null>(null)
-  /** Node id → the action in flight for it ('start' | 'stop'). */
-  const busy = ref<Record<string, 'start' | 'stop'>>({})
+  /** Node id → the action in flight for it. */
+  const busy = ref<Record<string, LifecycleAction>>({})
   const adding = ref(false)
 
   let client: LabClient | null = null
   let unsubscribers: Array<() => void> = []
   let noticeSeq = 0
   let refreshSeq = 0
+  /** Other stores that follow the lab's events (the timeline). */
+  const eventListeners = new Set<(event: LabEvent) => void>()
 
   const nodeById = computed(() => new Map(nodes.value.map((n) => [n.id, n])))
 
@@ -94,6 +109,13 @@ export const useLabStore = defineStore('lab', () => {
         notify(event.level, event.message, event.nodeId)
         break
     }
+    for (const l of eventListeners) l(event)
+  }
+
+  /** Calls `listener` with every lab event, after this store applied it. */
+  function onEvent(listener: (event: LabEvent) => void): () => void {
+    eventListeners.add(listener)
+    return () => eventListeners.delete(listener)
   }
 
   function requireClient(): LabClient {
@@ -178,12 +200,53 @@ export const useLabStore = defineStore('lab', () => {
     }
   }
 
+  /** Runs a lifecycle action; failures become a notice and an error result. */
+  async function nodeAction(id: string, action: LifecycleAction): Promise<ActionResult> {
+    const current = node(id)
+    const name = current ? nodeAddress(current) : id
+    busy.value[id] = action
+    try {
+      const result = await requireClient().call(ACTION_METHOD[action], { id })
+      if (action === 'remove') {
+        removeNode(id)
+        return { ok: true, outcome: `${name} removed` }
+      }
+      const snapshot = result as NodeSnapshot
+      upsert(snapshot)
+      return { ok: true, outcome: snapshot.status }
+    } catch (err) {
+      const message = `Could not ${action} ${name}: ${messageOf(err)}`
+      notify('error', message, id)
+      return { ok: false, message }
+    } finally {
+      delete busy.value[id]
+    }
+  }
+
   function startNode(id: string): Promise<NodeSnapshot | null> {
     return runNodeAction(id, 'start')
   }
 
   function stopNode(id: string): Promise<NodeSnapshot | null> {
     return runNodeAction(id, 'stop')
+  }
+
+  /**
+   * A network fault on a replica's link (cut, heal, latency). The lab refuses a node that
+   * is not a replica; the refusal comes back as the result's message.
+   */
+  async function linkFault(id: string, fault: { cut: boolean } | { latencyMs: number }): Promise<ActionResult> {
+    try {
+      const c = requireClient()
+      const snapshot =
+        'cut' in fault
+          ? await c.call(fault.cut ? 'cutLink' : 'healLink', { id })
+          : await c.call('setLinkLatency', { id, ms: fault.latencyMs })
+      upsert(snapshot)
+      return { ok: true, outcome: 'OK' }
+    } catch (err) {
+      return { ok: false, message: messageOf(err) }
+    }
   }
 
   /** Runs one command on the node's console connection (args are binary strings). */
@@ -204,12 +267,15 @@ export const useLabStore = defineStore('lab', () => {
     notify,
     dismiss,
     applyEvent,
+    onEvent,
     refresh,
     attach,
     detach,
     addNode,
     startNode,
     stopNode,
+    nodeAction,
+    linkFault,
     execute
   }
 })

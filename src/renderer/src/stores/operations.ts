@@ -1,0 +1,209 @@
+/**
+ * The operator's actions. Each one runs exactly what a person would type (or the
+ * lab's equivalent of a process action) and records the redis-cli command line it
+ * stands for, so the GUI teaches the commands. Destructive actions go through a
+ * confirmation first; impossible ones are refused with the reason.
+ */
+import { ref } from 'vue'
+import { defineStore } from 'pinia'
+import type { NodeSnapshot } from '@shared/api'
+import { cliOutput } from '@shared/cli-format'
+import { bytesToText } from '@shared/reply'
+import { replicateRefusal } from '@shared/replication-rules'
+import { nodeAddress, useLabStore } from './lab'
+import { useReplicationStore } from './replication'
+import { useTimelineStore } from './timeline'
+
+export type NodeAction = 'start' | 'stop' | 'restart' | 'crash' | 'remove'
+
+export interface CommandRecord {
+  id: number
+  /** The node the command ran on. */
+  address: string
+  /**
+   * The equivalent shell line, e.g. `redis-cli -p 6380 SLAVEOF 127.0.0.1 6379`; for a lab
+   * fault (which no command makes), what the lab did to the network.
+   */
+  command: string
+  /** A shell line, or a description of a lab fault. */
+  kind: 'shell' | 'lab'
+  /** What it answered, as redis-cli prints it (or the lab's outcome). */
+  result: string
+  error: boolean
+}
+
+export interface Confirmation {
+  title: string
+  message: string
+  command: string
+  confirmLabel: string
+  resolve: (ok: boolean) => void
+}
+
+export const COMMANDS_MAX = 30
+
+/** How redis-cli is pointed at a node: `-p` alone for the default host. */
+export function cliTarget(node: Pick<NodeSnapshot, 'host' | 'port'>): string {
+  return node.host === '127.0.0.1' ? `redis-cli -p ${node.port}` : `redis-cli -h ${node.host} -p ${node.port}`
+}
+
+/** The shell line a process-level action corresponds to. */
+export function actionCommand(action: NodeAction, node: Pick<NodeSnapshot, 'host' | 'port'>): string {
+  const cli = cliTarget(node)
+  switch (action) {
+    case 'start':
+      return 'redis-server ./redis.conf'
+    case 'stop':
+      return `${cli} SHUTDOWN`
+    case 'restart':
+      return `${cli} SHUTDOWN && redis-server ./redis.conf`
+    case 'crash':
+      return `kill -9 <pid of ${nodeAddress(node)}>`
+    case 'remove':
+      return `${cli} SHUTDOWN NOSAVE && rm -r <folder of ${nodeAddress(node)}>`
+  }
+}
+
+export function replicateArgs(master: Pick<NodeSnapshot, 'host' | 'port'>): string[] {
+  return ['SLAVEOF', master.host, String(master.port)]
+}
+
+export const PROMOTE_ARGS = ['REPLICAOF', 'NO', 'ONE']
+
+export type LinkFault = { cut: boolean } | { latencyMs: number }
+
+/** What a link fault does, worded for the command log (no redis-cli command does it). */
+export function faultDescription(fault: LinkFault, replica: string, master: string): string {
+  if ('cut' in fault) {
+    return fault.cut
+      ? `network fault made by the lab: the replica's connection to ${master} is dropped (and new ones refused)`
+      : `network fault healed by the lab: the replica may connect to ${master} again`
+  }
+  return fault.latencyMs > 0
+    ? `network delay made by the lab: each byte between ${replica} and ${master} waits ${fault.latencyMs} ms each way`
+    : `network delay removed by the lab between ${replica} and ${master}`
+}
+
+/** The timeline's line for a fault the operator set. */
+function faultNote(fault: LinkFault): string {
+  if ('cut' in fault) return fault.cut ? 'link cut by the lab (network fault)' : 'link healed by the lab'
+  return fault.latencyMs > 0 ? `link latency set to ${fault.latencyMs} ms each way` : 'link latency removed'
+}
+
+export const useOperationsStore = defineStore('operations', () => {
+  const lab = useLabStore()
+  const replication = useReplicationStore()
+  const timeline = useTimelineStore()
+  const commands = ref<CommandRecord[]>([])
+  const confirmation = ref<Confirmation | null>(null)
+  /** The node whose "Replicate from…" dialog is open, and the master picked in it. */
+  const replicating = ref<{ nodeId: string; masterId: string | null } | null>(null)
+  let seq = 0
+
+  function record(node: NodeSnapshot, command: string, result: string, error: boolean, kind: CommandRecord['kind'] = 'shell'): void {
+    commands.value.push({ id: ++seq, address: nodeAddress(node), command, result, error, kind })
+    if (commands.value.length > COMMANDS_MAX) commands.value.splice(0, commands.value.length - COMMANDS_MAX)
+  }
+
+  function confirm(c: Omit<Confirmation, 'resolve'>): Promise<boolean> {
+    confirmation.value?.resolve(false)
+    return new Promise((resolve) => {
+      confirmation.value = {
+        ...c,
+        resolve: (ok) => {
+          confirmation.value = null
+          resolve(ok)
+        }
+      }
+    })
+  }
+
+  /** Runs a Redis command on a node and records it as its redis-cli line. */
+  async function runCommand(nodeId: string, args: string[]): Promise<boolean> {
+    const node = lab.node(nodeId)
+    if (!node) return false
+    const command = `${cliTarget(node)} ${args.join(' ')}`
+    try {
+      const reply = await lab.execute(nodeId, args)
+      const error = reply.type === 'error'
+      record(node, command, bytesToText(cliOutput(args, reply)).trimEnd(), error)
+      return !error
+    } catch (err) {
+      record(node, command, err instanceof Error ? err.message : String(err), true)
+      return false
+    }
+  }
+
+  /** Why `nodeId` may not replicate from `masterId`, or null. */
+  function refusal(nodeId: string, masterId: string): string | null {
+    const node = lab.node(nodeId)
+    const master = lab.node(masterId)
+    if (!node || !master) return 'That node is no longer in the lab.'
+    if (node.status !== 'running') return `${nodeAddress(node)} is ${node.status}: start it first.`
+    return replicateRefusal(nodeAddress(node), nodeAddress(master), replication.masterOf)
+  }
+
+  function openReplicate(nodeId: string, masterId: string | null = null): void {
+    replicating.value = { nodeId, masterId }
+  }
+
+  function closeReplicate(): void {
+    replicating.value = null
+  }
+
+  /** SLAVEOF <host> <port> on the node, and nothing more (the lesson's restart behaviour depends on it). */
+  async function replicate(nodeId: string, masterId: string): Promise<boolean> {
+    const node = lab.node(nodeId)
+    const master = lab.node(masterId)
+    const why = refusal(nodeId, masterId)
+    if (why !== null || !node || !master) {
+      lab.notify('warning', `Refused: ${why}`, nodeId)
+      return false
+    }
+    closeReplicate()
+    return runCommand(nodeId, replicateArgs(master))
+  }
+
+  function promote(nodeId: string): Promise<boolean> {
+    return runCommand(nodeId, PROMOTE_ARGS)
+  }
+
+  const DESTRUCTIVE: Partial<Record<NodeAction, (address: string) => string>> = {
+    crash: (a) => `${a} will be killed without saving: writes since its last save are lost, and its replicas lose their master.`,
+    remove: (a) => `${a} will be stopped without saving and its folder (config and dump.rdb) deleted.`
+  }
+
+  /** Start/stop/restart/crash/remove through the Lab API, recorded with their shell equivalent. */
+  async function nodeAction(nodeId: string, action: NodeAction): Promise<boolean> {
+    const node = lab.node(nodeId)
+    if (!node) return false
+    const address = nodeAddress(node)
+    const command = actionCommand(action, node)
+    const warn = DESTRUCTIVE[action]
+    if (warn) {
+      const label = action === 'crash' ? 'Crash' : 'Remove'
+      const ok = await confirm({ title: `${label} ${address}?`, message: warn(address), command, confirmLabel: label })
+      if (!ok) return false
+    }
+    const result = await lab.nodeAction(nodeId, action)
+    record(node, command, result.ok ? result.outcome : result.message, !result.ok)
+    return result.ok
+  }
+
+  /** Cut, heal or delay a replica's link to its master, through the lab's network. */
+  async function linkFault(replicaId: string, fault: LinkFault): Promise<boolean> {
+    const node = lab.node(replicaId)
+    if (!node) return false
+    const link = replication.linkOf(replicaId)
+    const master = link ? lab.node(link.masterId) : undefined
+    const m = lab.node(replicaId)?.replication?.master
+    const masterAddress = master ? nodeAddress(master) : m ? `${m.host}:${m.port}` : 'its master'
+    const asked = timeline.mark()
+    const result = await lab.linkFault(replicaId, fault)
+    record(node, faultDescription(fault, nodeAddress(node), masterAddress), result.ok ? result.outcome : result.message, !result.ok, 'lab')
+    if (result.ok) timeline.note(replicaId, 'fault', 'cut' in fault && fault.cut ? 'warning' : 'info', faultNote(fault), asked)
+    return result.ok
+  }
+
+  return { commands, confirmation, replicating, confirm, runCommand, refusal, openReplicate, closeReplicate, replicate, promote, nodeAction, linkFault }
+})

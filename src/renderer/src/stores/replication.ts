@@ -1,0 +1,124 @@
+/**
+ * What each node says about its replication, as the lab pushes it (`NodeSnapshot.replication`,
+ * sampled by the lab every second and sent whenever it changes), and the links between
+ * nodes derived from it. Nothing is asked on a console's connection, so what a person sees
+ * there (MONITOR, CLIENT LIST, a MULTI) is only what they typed. Nothing is simulated
+ * either: an edge exists because a replica reported whom it follows.
+ */
+import { computed, ref, watch } from 'vue'
+import { defineStore } from 'pinia'
+import type { NodeReplication, NodeSnapshot } from '@shared/api'
+import { nodeAddress, useLabStore } from './lab'
+
+export type LinkState = 'up' | 'down' | 'syncing'
+
+export interface ReplicationLink {
+  id: string
+  masterId: string
+  replicaId: string
+  state: LinkState
+  /** master_repl_offset of the master minus the replica's offset; null when unknown. */
+  lagBytes: number | null
+  /** Seconds since the replica last heard from its master (master_last_io_seconds_ago). */
+  lagSeconds: number | null
+  /** The lab has cut this link (a network fault; both nodes keep running). */
+  cut: boolean
+  /** Delay the lab adds to each byte, each way. */
+  latencyMs: number
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1'
+}
+
+/** The lab node a `master_host:master_port` pair names, if it is one of ours. */
+export function findNodeByAddress(nodes: readonly NodeSnapshot[], host: string, port: number): NodeSnapshot | undefined {
+  return nodes.find((n) => n.port === port && (n.host === host || (isLoopback(n.host) && isLoopback(host))))
+}
+
+/** ROLE's link state as the graph draws it. */
+export function linkStateOf(link: NonNullable<NodeReplication['master']>['link']): LinkState {
+  if (link === 'connected') return 'up'
+  if (link === 'sync') return 'syncing'
+  return 'down'
+}
+
+export const useReplicationStore = defineStore('replication', () => {
+  const lab = useLabStore()
+  /**
+   * The last replication each node reported. A node that stops reports none; its last
+   * state is kept so a stopped replica's link is drawn (down) while it restarts, instead
+   * of the picture jumping. One that comes back as a master reports that, and the link goes.
+   */
+  const lastKnown = ref<Record<string, NodeReplication>>({})
+
+  watch(
+    () => lab.nodes.map((n) => [n.id, n.replication] as const),
+    (pairs) => {
+      const next: Record<string, NodeReplication> = {}
+      for (const [id, repl] of pairs) {
+        const kept = repl ?? lastKnown.value[id]
+        if (kept) next[id] = kept
+      }
+      lastKnown.value = next
+    },
+    { immediate: true, flush: 'sync' }
+  )
+
+  /** What a node reports now: only while it runs (a stopped node reports nothing). */
+  function infoOf(id: string): NodeReplication | null {
+    const node = lab.node(id)
+    return node?.status === 'running' ? (node.replication ?? null) : null
+  }
+
+  /** The role as the node itself reports it, else the lab's snapshot. */
+  function roleOf(node: NodeSnapshot): 'master' | 'replica' {
+    const info = infoOf(node.id)
+    if (!info) return node.role
+    return info.master ? 'replica' : 'master'
+  }
+
+  /** Master → replica links. */
+  const links = computed<ReplicationLink[]>(() => {
+    const out: ReplicationLink[] = []
+    for (const replica of lab.nodes) {
+      const m = lastKnown.value[replica.id]?.master
+      if (!m) continue
+      const master = findNodeByAddress(lab.nodes, m.host, m.port)
+      if (!master) continue
+      const running = replica.status === 'running' && master.status === 'running'
+      const state: LinkState = running ? linkStateOf(m.link) : 'down'
+      const masterInfo = infoOf(master.id)
+      const up = running && state === 'up'
+      out.push({
+        id: `${master.id}->${replica.id}`,
+        masterId: master.id,
+        replicaId: replica.id,
+        state,
+        lagBytes: up && masterInfo ? Math.max(0, masterInfo.offset - m.offset) : null,
+        lagSeconds: up && m.lastIoSecondsAgo >= 0 ? m.lastIoSecondsAgo : null,
+        cut: m.cut,
+        latencyMs: m.latencyMs
+      })
+    }
+    return out
+  })
+
+  /** The link whose replica is `replicaId`, if it has one. */
+  function linkOf(replicaId: string): ReplicationLink | undefined {
+    return links.value.find((l) => l.replicaId === replicaId)
+  }
+
+  /** replica address → master address, for the loop check. */
+  const masterOf = computed(() => {
+    const map = new Map<string, string>()
+    for (const l of links.value) {
+      const r = lab.node(l.replicaId)
+      const m = lab.node(l.masterId)
+      if (r && m) map.set(nodeAddress(r), nodeAddress(m))
+    }
+    return map
+  })
+
+  return { lastKnown, links, masterOf, infoOf, roleOf, linkOf }
+})
