@@ -9,118 +9,21 @@
 //
 // Needs a build (`npx electron-vite build`; `npm run bench` does it) and redis-server in PATH.
 // Targets: SAVE and load ≤ 1.5× real Redis's time; p99 during BGSAVE ≤ 10 ms.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const CLI = join(root, 'out', 'main', 'server-cli.js')
+import { join } from 'node:path'
+import { CLI, Conn, freePort, machine, median, ms, parseOptions, percentile, printComparison, startServer } from './bench-lib.mjs'
 
 function parseArgs(argv) {
-  const o = { keys: 1_000_000, runs: 3 }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--keys') o.keys = Number(argv[++i])
-    else if (a === '--runs') o.runs = Number(argv[++i])
-    else if (a === '-h' || a === '--help') {
-      console.log('usage: node scripts/bench-persistence.mjs [--keys N] [--runs N]')
-      process.exit(0)
-    } else {
-      console.error(`bench-persistence: unknown option ${a}`)
-      process.exit(2)
+  return parseOptions(argv, {
+    name: 'bench-persistence',
+    usage: 'node scripts/bench-persistence.mjs [--keys N] [--runs N]',
+    defaults: { keys: 1_000_000, runs: 3 },
+    flags: {
+      '--keys': (o, next) => (o.keys = Number(next())),
+      '--runs': (o, next) => (o.runs = Number(next()))
     }
-  }
-  return o
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.once('error', reject)
-    srv.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
   })
-}
-
-/** One connection sending commands one at a time; resolves each with the reply's first line. */
-class Conn {
-  static open(port) {
-    return new Promise((resolve, reject) => {
-      const sock = net.connect(port, '127.0.0.1', () => resolve(new Conn(sock)))
-      sock.setNoDelay(true)
-      sock.once('error', reject)
-    })
-  }
-
-  constructor(sock) {
-    this.sock = sock
-    this.buf = ''
-    this.waiting = null
-    sock.on('data', (d) => {
-      this.buf += d.toString('latin1')
-      this.pump()
-    })
-  }
-
-  pump() {
-    if (!this.waiting) return
-    const end = replyEnd(this.buf)
-    if (end < 0) return
-    const reply = this.buf.slice(0, end)
-    this.buf = this.buf.slice(end)
-    const w = this.waiting
-    this.waiting = null
-    w(reply)
-  }
-
-  call(...args) {
-    let req = `*${args.length}\r\n`
-    for (const a of args) req += `$${Buffer.byteLength(String(a))}\r\n${a}\r\n`
-    return new Promise((resolve) => {
-      this.waiting = resolve
-      this.sock.write(req)
-      this.pump()
-    })
-  }
-
-  close() {
-    this.sock.destroy()
-  }
-}
-
-/** End of the first complete reply (simple types and bulk strings are enough here). */
-function replyEnd(s) {
-  const nl = s.indexOf('\r\n')
-  if (nl < 0) return -1
-  if (s[0] === '$') {
-    const len = Number(s.slice(1, nl))
-    if (len < 0) return nl + 2
-    return s.length >= nl + 2 + len + 2 ? nl + 2 + len + 2 : -1
-  }
-  return nl + 2
-}
-
-async function startServer(name, cmd, args, port) {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] })
-  const deadline = Date.now() + 15_000
-  for (;;) {
-    try {
-      const c = await Conn.open(port)
-      const r = await c.call('PING')
-      c.close()
-      if (r.startsWith('+PONG')) break
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${name} did not start`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return child
 }
 
 async function timed(conn, ...args) {
@@ -128,15 +31,6 @@ async function timed(conn, ...args) {
   const r = await conn.call(...args)
   if (!r.startsWith('+')) throw new Error(`${args.join(' ')}: ${r.trim()}`)
   return performance.now() - t0
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]
 }
 
 /** Latency of one-at-a-time PING/GET from another connection while a BGSAVE runs. */
@@ -222,10 +116,9 @@ async function main() {
   }
   try {
     console.log(`persistence bench: ${o.keys} keys (DEBUG POPULATE), median of ${o.runs} runs; ` +
-      `${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+      machine())
     const r = await measure('redis-server', realPort, o)
     const w = await measure('lab-server', oursPort, o)
-    const ms = (x) => `${x.toFixed(1)} ms`
     const rows = [
       ['SAVE', ms(r.save), ms(w.save), `${(w.save / r.save).toFixed(2)}x`, '≤ 1.50x'],
       ['load (DEBUG RELOAD NOSAVE)', ms(r.load), ms(w.load), `${(w.load / r.load).toFixed(2)}x`, '≤ 1.50x'],
@@ -236,11 +129,7 @@ async function main() {
       ['requests during BGSAVE', String(r.lat.n), String(w.lat.n), '', ''],
       ['BGSAVE status', r.lat.ok ? 'ok' : 'err', w.lat.ok ? 'ok' : 'err', '', '']
     ]
-    const head = ['', 'redis-server', 'lab-server', 'ratio', 'target']
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
-    const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
-    console.log(line(head))
-    for (const row of rows) console.log(line(row))
+    printComparison(rows)
   } finally {
     real.kill('SIGKILL')
     ours.kill('SIGKILL')

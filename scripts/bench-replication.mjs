@@ -17,104 +17,29 @@
 // within 2× of real Redis's.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const CLI = join(root, 'out', 'main', 'server-cli.js')
+import { join } from 'node:path'
+import {
+  children, CLI, Conn, freePort, machine, median, ms, parseOptions, percentile, printComparison, startServer, stop
+} from './bench-lib.mjs'
 
 function parseArgs(argv) {
-  const o = { keys: 1_000_000, runs: 3, lagRequests: 100_000, lag: true }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--keys') o.keys = Number(argv[++i])
-    else if (a === '--runs') o.runs = Number(argv[++i])
-    else if (a === '--lag-requests') o.lagRequests = Number(argv[++i])
-    else if (a === '--no-lag') o.lag = false
-    else if (a === '-h' || a === '--help') {
-      console.log('usage: node scripts/bench-replication.mjs [--keys N] [--runs N] [--lag-requests N] [--no-lag]')
-      process.exit(0)
-    } else {
-      console.error(`bench-replication: unknown option ${a}`)
-      process.exit(2)
+  const o = parseOptions(argv, {
+    name: 'bench-replication',
+    usage: 'node scripts/bench-replication.mjs [--keys N] [--runs N] [--lag-requests N] [--no-lag]',
+    defaults: { keys: 1_000_000, runs: 3, lagRequests: 100_000, lag: true },
+    flags: {
+      '--keys': (o, next) => (o.keys = Number(next())),
+      '--runs': (o, next) => (o.runs = Number(next())),
+      '--lag-requests': (o, next) => (o.lagRequests = Number(next())),
+      '--no-lag': (o) => (o.lag = false)
     }
-  }
+  })
   if (!(o.keys > 0 && o.runs > 0 && o.lagRequests > 0)) {
     console.error('bench-replication: --keys, --runs and --lag-requests must be positive numbers')
     process.exit(2)
   }
   return o
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.once('error', reject)
-    srv.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-/** One connection sending commands one at a time; resolves each with the whole reply. */
-class Conn {
-  static open(port) {
-    return new Promise((resolve, reject) => {
-      const sock = net.connect(port, '127.0.0.1', () => resolve(new Conn(sock)))
-      sock.setNoDelay(true)
-      sock.once('error', reject)
-    })
-  }
-
-  constructor(sock) {
-    this.sock = sock
-    this.buf = ''
-    this.waiting = null
-    sock.on('data', (d) => {
-      this.buf += d.toString('latin1')
-      this.pump()
-    })
-  }
-
-  pump() {
-    if (!this.waiting) return
-    const end = replyEnd(this.buf)
-    if (end < 0) return
-    const reply = this.buf.slice(0, end)
-    this.buf = this.buf.slice(end)
-    const w = this.waiting
-    this.waiting = null
-    w(reply)
-  }
-
-  call(...args) {
-    let req = `*${args.length}\r\n`
-    for (const a of args) req += `$${Buffer.byteLength(String(a))}\r\n${a}\r\n`
-    return new Promise((resolve) => {
-      this.waiting = resolve
-      this.sock.write(req)
-      this.pump()
-    })
-  }
-
-  close() {
-    this.sock.destroy()
-  }
-}
-
-/** End of the first complete reply (simple types and bulk strings are enough here). */
-function replyEnd(s) {
-  const nl = s.indexOf('\r\n')
-  if (nl < 0) return -1
-  if (s[0] === '$') {
-    const len = Number(s.slice(1, nl))
-    if (len < 0) return nl + 2
-    return s.length >= nl + 2 + len + 2 ? nl + 2 + len + 2 : -1
-  }
-  return nl + 2
 }
 
 async function info(conn, section = 'replication') {
@@ -126,50 +51,11 @@ async function info(conn, section = 'replication') {
   return out
 }
 
-const children = new Set()
-
-async function startServer(name, cmd, args, port) {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] })
-  children.add(child)
-  child.once('exit', () => children.delete(child))
-  const deadline = Date.now() + 15_000
-  for (;;) {
-    try {
-      const c = await Conn.open(port)
-      const r = await c.call('PING')
-      c.close()
-      if (r.startsWith('+PONG')) break
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${name} did not start`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return child
-}
-
 async function startReal(dir, extra = []) {
   const port = await freePort()
   const child = await startServer('redis-server', 'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extra], port)
   return { port, child }
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve()
-    child.once('exit', () => resolve())
-    child.kill('SIGKILL')
-  })
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]
 }
 
 /** Waits until the replica's link is up and it applied everything the master has. */
@@ -283,10 +169,9 @@ async function main() {
     void real
     void ours
     console.log(`replication bench: full sync of ${o.keys} keys (100-byte values) to a new real replica, median of ${o.runs}; ` +
-      `${os.cpus().length} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+      machine())
     const r = await measure('redis-server', realPort, o, dirs[2])
     const w = await measure('lab-server', oursPort, o, dirs[2])
-    const ms = (x) => `${x.toFixed(1)} ms`
     const rows = [
       ['full sync (median)', ms(r.sync), ms(w.sync), `${(w.sync / r.sync).toFixed(2)}x`, '≤ 1.20x'],
       ['full sync (runs)', r.syncs.map((x) => x.toFixed(0)).join('/'), w.syncs.map((x) => x.toFixed(0)).join('/'), '', '']
@@ -299,11 +184,7 @@ async function main() {
         ['lag samples (every 100 ms)', String(r.lag.n), String(w.lag.n), '', '']
       )
     }
-    const head = ['', 'redis-server', 'lab-server', 'ratio', 'target']
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
-    const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
-    console.log(line(head))
-    for (const row of rows) console.log(line(row))
+    printComparison(rows)
   } finally {
     await Promise.all([...children].map(stop))
     for (const d of dirs) rmSync(d, { recursive: true, force: true })

@@ -10,11 +10,7 @@ import { spawn, execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const CLI = join(root, 'out', 'main', 'server-cli.js')
+import { CLI, command, freePort, parseOptions, startServer as start, stop } from './bench-lib.mjs'
 const DEFAULT_TESTS = 'set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange_100,mset'
 const DEPTHS = [1, 16]
 const CLIENTS = 50
@@ -29,91 +25,27 @@ const CLK_TCK = (() => {
 })()
 
 function parseArgs(argv) {
-  const o = { quick: false, tests: DEFAULT_TESTS.split(','), keys: null, memory: true, requests: null }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--quick') o.quick = true
-    else if (a === '--tests') o.tests = String(argv[++i] ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)
-    else if (a === '--keys') o.keys = Number(argv[++i])
-    else if (a === '-n' || a === '--requests') o.requests = Number(argv[++i])
-    else if (a === '--no-memory') o.memory = false
-    else if (a === '-h' || a === '--help') {
-      console.log('usage: node scripts/bench.mjs [--quick] [--tests set,get,...] [-n requests] [--keys N] [--no-memory]')
-      process.exit(0)
-    } else {
-      console.error(`bench: unknown option ${a}`)
-      process.exit(2)
+  const o = parseOptions(argv, {
+    name: 'bench',
+    usage: 'node scripts/bench.mjs [--quick] [--tests set,get,...] [-n requests] [--keys N] [--no-memory]',
+    defaults: { quick: false, tests: DEFAULT_TESTS.split(','), keys: null, memory: true, requests: null },
+    flags: {
+      '--quick': (o) => (o.quick = true),
+      '--tests': (o, next) => (o.tests = String(next() ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)),
+      '--keys': (o, next) => (o.keys = Number(next())),
+      '-n': (o, next) => (o.requests = Number(next())),
+      '--requests': (o, next) => (o.requests = Number(next())),
+      '--no-memory': (o) => (o.memory = false)
     }
-  }
+  })
   o.requests ??= o.quick ? 20_000 : 200_000
   o.keys ??= o.quick ? 200_000 : 1_000_000
   return o
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.once('error', reject)
-    srv.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
-      const { port } = srv.address()
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-/** Sends one command, resolves with the first reply line (enough for +OK / -ERR / :n). */
-function command(port, args, timeoutMs = 600_000) {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(port, '127.0.0.1')
-    let buf = ''
-    sock.setTimeout(timeoutMs, () => {
-      sock.destroy()
-      reject(new Error(`timeout: ${args.join(' ')}`))
-    })
-    sock.on('error', reject)
-    sock.on('connect', () => {
-      let req = `*${args.length}\r\n`
-      for (const a of args) req += `$${Buffer.byteLength(String(a))}\r\n${a}\r\n`
-      sock.write(req)
-    })
-    sock.on('data', (d) => {
-      buf += d.toString('latin1')
-      const eol = buf.indexOf('\r\n')
-      if (eol !== -1) {
-        sock.destroy()
-        resolve(buf.slice(0, eol))
-      }
-    })
-  })
-}
-
-async function waitReady(port, child, name) {
-  const deadline = Date.now() + 20_000
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`)
-    try {
-      if ((await command(port, ['PING'], 500)) === '+PONG') return
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error(`${name} did not answer PING on port ${port}`)
-}
-
 async function startServer(name, cmd, args, port) {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] })
-  await waitReady(port, child, name)
+  const child = await start(name, cmd, args, port, 20_000)
   return { name, port, child, pid: child.pid }
-}
-
-function stopServer(s) {
-  return new Promise((resolve) => {
-    if (s.child.exitCode !== null) return resolve()
-    s.child.once('exit', () => resolve())
-    s.child.kill('SIGTERM')
-    setTimeout(() => s.child.kill('SIGKILL'), 5000).unref()
-  })
 }
 
 /** CPU time (user + system, µs) the process has used, from /proc; NaN where unavailable. */
@@ -299,7 +231,7 @@ async function main() {
       if (Number.isFinite(ratio)) console.log(`lab-server uses ${ratio.toFixed(2)}x the memory of redis-server for the data set`)
     }
   } finally {
-    await Promise.all(servers.map(stopServer))
+    await Promise.all(servers.map((s) => stop(s.child, 'SIGTERM')))
   }
 }
 

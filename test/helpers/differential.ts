@@ -4,7 +4,7 @@
  * framed with a RESP scanner, so a command's reply is read exactly, with no waiting for
  * silence.
  */
-import { expect } from 'vitest'
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest'
 import { RedisServer } from '../../src/main/server/node'
 import { RawConn, respEnd } from './raw-conn'
 import { startRedisServer, type RealRedis } from './redis-server'
@@ -68,6 +68,43 @@ export async function startPair(): Promise<DiffPair> {
       await real.stop()
     }
   }
+}
+
+/**
+ * One pair for the tests of the enclosing file (or describe block): started before them with
+ * one connection, both stopped after them. `reset` commands go to both servers (replies
+ * compared) before every test. The returned `pair` and `c` stand in for the live ones the
+ * hooks create, so tests use them as plain values.
+ */
+export function sharedPair(opts: { reset?: string[][] } = {}): { pair: DiffPair; c: DiffConn } {
+  let pair: DiffPair | undefined
+  let c: DiffConn | undefined
+  beforeAll(async () => {
+    pair = await startPair()
+    c = await pair.connect()
+  })
+  afterAll(async () => {
+    c?.close()
+    await pair?.stop()
+  })
+  const reset = opts.reset ?? []
+  if (reset.length > 0) {
+    beforeEach(async () => {
+      for (const cmd of reset) await c!.same(...cmd)
+    })
+  }
+  return { pair: standIn(() => pair, 'pair'), c: standIn(() => c, 'c') }
+}
+
+/** Reads through to what `get` returns once the beforeAll hook has set it. */
+function standIn<T extends object>(get: () => T | undefined, name: string): T {
+  return new Proxy({} as T, {
+    get(_, key) {
+      const target = get()
+      if (target === undefined) throw new Error(`${name} is used outside a test (the pair is not started)`)
+      return Reflect.get(target, key)
+    }
+  })
 }
 
 /** The top-level elements of an aggregate reply, sorted; other replies as they are. */

@@ -2,22 +2,12 @@
  * AUTH / requirepass, HELLO, RESET and RESP3 replies, differential against a real
  * redis-server 7.0 (client ids masked in HELLO replies).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { describe, expect, test } from 'vitest'
+import { type DiffConn, sharedPair } from '../helpers/differential'
 import { ReplyReader } from '../../src/main/server/resp/reply-reader'
 import { formatReply } from '../../src/shared/cli-format'
 
-let pair: DiffPair
-let c: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  c = await pair.connect()
-})
-afterAll(async () => {
-  c?.close()
-  await pair?.stop()
-})
+const { pair, c } = sharedPair()
 
 /** HELLO replies carry the client id: compared with the id masked. */
 async function hello(conn: DiffConn, ...args: string[]): Promise<string> {

@@ -2,21 +2,11 @@
  * CLIENT subcommands against a real redis-server 7.0, side by side (ids, addresses, ages
  * and memory figures masked).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { RawConn, encodeCommand } from '../helpers/raw-conn'
-import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { sharedPair } from '../helpers/differential'
 
-let pair: DiffPair
-let conn: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  conn = await pair.connect()
-})
-afterAll(async () => {
-  conn?.close()
-  await pair?.stop()
-})
+const { pair, c: conn } = sharedPair()
 
 /** Field names of a CLIENT LIST / INFO line, with the values that cannot differ. */
 function shape(reply: string): string {

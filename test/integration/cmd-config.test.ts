@@ -1,20 +1,10 @@
 /**
  * CONFIG GET / SET / RESETSTAT / HELP against a real redis-server 7.0, side by side.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { describe, expect, it } from 'vitest'
+import { sharedPair } from '../helpers/differential'
 
-let pair: DiffPair
-let conn: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  conn = await pair.connect()
-})
-afterAll(async () => {
-  conn?.close()
-  await pair?.stop()
-})
+const { pair, c: conn } = sharedPair()
 
 /** Parses a RESP2 flat array of bulk strings into [name, value] pairs. */
 function pairs(reply: string): Map<string, string> {

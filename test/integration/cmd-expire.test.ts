@@ -2,26 +2,12 @@
  * Expiry: the EXPIRE family, TTL/PTTL/EXPIRETIME/PEXPIRETIME, PERSIST, lazy and active
  * expiration, compared with a real redis-server 7; what expiry commands propagate.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { RedisDb } from '../../src/main/server/keyspace/db'
-import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { sharedPair } from '../helpers/differential'
 import { propagated as propagatedBy } from '../helpers/propagation'
 
-let pair: DiffPair
-let c: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  c = await pair.connect()
-})
-afterAll(async () => {
-  c?.close()
-  await pair?.stop()
-})
-beforeEach(async () => {
-  await c.same('SELECT', '0')
-  await c.same('FLUSHALL')
-})
+const { pair, c } = sharedPair({ reset: [['SELECT', '0'], ['FLUSHALL']] })
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 const int = (reply: string): number => {

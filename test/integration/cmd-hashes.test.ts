@@ -3,25 +3,12 @@
  * byte where Redis's order is defined (listpack hashes keep insertion order), as multisets
  * for hashtable hashes, and by properties for HRANDFIELD.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { respEnd, startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { describe, expect, test } from 'vitest'
+import { respEnd, sharedPair } from '../helpers/differential'
 import { RedisHash } from '../../src/main/server/keyspace/hash'
 import { ldAdd, ldToHuman, parseLongDouble, type LongDouble } from '../../src/main/server/commands/hashes'
 
-let pair: DiffPair
-let c: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  c = await pair.connect()
-})
-afterAll(async () => {
-  c?.close()
-  await pair?.stop()
-})
-beforeEach(async () => {
-  await c.same('FLUSHALL')
-})
+const { pair, c } = sharedPair({ reset: [['FLUSHALL']] })
 
 /** The bulk strings of a flat array reply, in order (null bulks as null). */
 function flat(reply: string): (string | null)[] {

@@ -2,25 +2,11 @@
  * Generic keyspace commands, side by side with a real redis-server 7 (byte-identical
  * replies), plus SCAN's guarantee under concurrent inserts/deletes.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { ScanIndex, scanDict } from '../../src/main/server/keyspace/scan'
-import { RawConn, startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { RawConn, sharedPair } from '../helpers/differential'
 
-let pair: DiffPair
-let c: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  c = await pair.connect()
-})
-afterAll(async () => {
-  c?.close()
-  await pair?.stop()
-})
-beforeEach(async () => {
-  await c.same('SELECT', '0')
-  await c.same('FLUSHALL')
-})
+const { c } = sharedPair({ reset: [['SELECT', '0'], ['FLUSHALL']] })
 
 
 /** Parses a RESP2 reply (enough for SCAN/KEYS replies). */

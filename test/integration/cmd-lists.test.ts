@@ -3,24 +3,11 @@
  * for byte, including errors, nil vs empty array rules and the non-blocking behaviour of
  * blocking commands inside MULTI.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { describe, expect, test } from 'vitest'
+import { sharedPair } from '../helpers/differential'
 import { RedisList } from '../../src/main/server/keyspace/list'
 
-let pair: DiffPair
-let c: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  c = await pair.connect()
-})
-afterAll(async () => {
-  c?.close()
-  await pair?.stop()
-})
-beforeEach(async () => {
-  await c.same('FLUSHALL')
-})
+const { c } = sharedPair({ reset: [['FLUSHALL']] })
 
 async function all(cmds: (string | Buffer)[][]): Promise<void> {
   for (const cmd of cmds) await c.same(...cmd)

@@ -4,20 +4,10 @@
  * the RESP2 subscribed-mode restrictions, PUBSUB introspection, MONITOR lines (timestamps
  * and client ports masked).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { encodeCommand, startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { describe, expect, test } from 'vitest'
+import { encodeCommand, type DiffConn, sharedPair } from '../helpers/differential'
 
-let pair: DiffPair
-let pub: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  pub = await pair.connect()
-})
-afterAll(async () => {
-  pub?.close()
-  await pair?.stop()
-})
+const { pair, c: pub } = sharedPair()
 
 /** The next reply or push on each side, compared. */
 async function next(conn: DiffConn): Promise<string> {

@@ -2,22 +2,12 @@
  * Server commands (TIME, LASTSAVE, SLOWLOG, LATENCY, SHUTDOWN, INFO sections) against a real
  * redis-server 7.0, side by side.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { RedisServer } from '../../src/main/server/node'
 import { RawConn } from '../helpers/raw-conn'
-import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { sharedPair } from '../helpers/differential'
 
-let pair: DiffPair
-let conn: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  conn = await pair.connect()
-})
-afterAll(async () => {
-  conn?.close()
-  await pair?.stop()
-})
+const { c: conn } = sharedPair()
 
 describe('TIME, LASTSAVE', () => {
   it('TIME is [seconds, microseconds] close to now', async () => {

@@ -3,24 +3,11 @@
  * byte where Redis's order is defined (intsets are sorted), as multisets for hashtable
  * sets, and by properties for the random commands.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { elements, startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { beforeEach, describe, expect, test } from 'vitest'
+import { elements, sharedPair } from '../helpers/differential'
 import { RedisSet } from '../../src/main/server/keyspace/set'
 
-let pair: DiffPair
-let c: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  c = await pair.connect()
-})
-afterAll(async () => {
-  c?.close()
-  await pair?.stop()
-})
-beforeEach(async () => {
-  await c.same('FLUSHALL')
-})
+const { pair, c } = sharedPair({ reset: [['FLUSHALL']] })
 
 /** Bulk strings of a flat array reply. */
 function bulks(reply: string): string[] {

@@ -2,24 +2,10 @@
  * SORT and SORT_RO side by side with a real redis-server 7 (byte-identical replies).
  * Tests over lists and sorted sets run once those families are in the command table.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { describe, expect, test } from 'vitest'
+import { sharedPair } from '../helpers/differential'
 
-let pair: DiffPair
-let c: DiffConn
-
-
-beforeAll(async () => {
-  pair = await startPair()
-  c = await pair.connect()
-})
-afterAll(async () => {
-  c?.close()
-  await pair?.stop()
-})
-beforeEach(async () => {
-  await c.same('FLUSHALL')
-})
+const { c } = sharedPair({ reset: [['FLUSHALL']] })
 
 describe('SORT errors', () => {
   test('syntax, types, arity', async () => {

@@ -3,24 +3,11 @@
  * redis-server 7: every command, its options and error paths byte for byte; plus what
  * the rewritten commands ask to propagate (c.propagate).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { describe, expect, test } from 'vitest'
+import { sharedPair } from '../helpers/differential'
 import { propagated as propagatedBy } from '../helpers/propagation'
 
-let pair: DiffPair
-let c: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  c = await pair.connect()
-})
-afterAll(async () => {
-  c?.close()
-  await pair?.stop()
-})
-beforeEach(async () => {
-  await c.same('FLUSHALL')
-})
+const { pair, c } = sharedPair({ reset: [['FLUSHALL']] })
 
 async function all(cmds: (string | Buffer)[][]): Promise<void> {
   for (const cmd of cmds) await c.same(...cmd)

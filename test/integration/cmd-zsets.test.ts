@@ -2,24 +2,11 @@
  * Sorted set commands (t_zset.c), differential against a real redis-server 7: every reply
  * byte for byte (a zset's order is defined), random commands by properties.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { beforeEach, describe, expect, test } from 'vitest'
+import { type DiffConn, sharedPair } from '../helpers/differential'
 import { RedisZset } from '../../src/main/server/keyspace/zset'
 
-let pair: DiffPair
-let c: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  c = await pair.connect()
-})
-afterAll(async () => {
-  c?.close()
-  await pair?.stop()
-})
-beforeEach(async () => {
-  await c.same('FLUSHALL')
-})
+const { pair, c } = sharedPair({ reset: [['FLUSHALL']] })
 
 /** Bulk strings (and integers) of a flat array reply. */
 function items(reply: string): string[] {

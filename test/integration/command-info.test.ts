@@ -3,19 +3,10 @@
  * implements, byte for byte against the real redis-server (redis-cli and client
  * libraries read them for hints and key routing).
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { expect, test } from 'vitest'
+import { sharedPair } from '../helpers/differential'
 
-let pair: DiffPair
-let c: DiffConn
-beforeAll(async () => {
-  pair = await startPair()
-  c = await pair.connect()
-})
-afterAll(async () => {
-  c?.close()
-  await pair?.stop()
-})
+const { c } = sharedPair()
 
 /** Names in a COMMAND LIST reply. */
 function names(reply: string): string[] {

@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { respEnd, startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { describe, expect, test } from 'vitest'
+import { respEnd, sharedPair } from '../helpers/differential'
 
 describe('the differential harness itself', () => {
-  let pair: DiffPair
-  let c: DiffConn
-  beforeAll(async () => {
-    pair = await startPair()
-    c = await pair.connect()
-  })
-  afterAll(async () => {
-    c?.close()
-    await pair?.stop()
-  })
+  const { c } = sharedPair()
 
   test('frames RESP values exactly', () => {
     const b = (s: string): Buffer => Buffer.from(s, 'latin1')

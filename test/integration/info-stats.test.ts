@@ -4,24 +4,11 @@
  * deterministic (pub/sub counts, blocked clients, read/write event counts, CLIENT LIST's
  * flags and subscription counts), and the sampled rates (instantaneous_*) by their meaning.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { describe, expect, test } from 'vitest'
+import { sharedPair } from '../helpers/differential'
 import { RawConn } from '../helpers/raw-conn'
 
-let pair: DiffPair
-let c: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  c = await pair.connect()
-})
-afterAll(async () => {
-  c?.close()
-  await pair?.stop()
-})
-beforeEach(async () => {
-  await c.same('FLUSHALL')
-})
+const { pair, c } = sharedPair({ reset: [['FLUSHALL']] })
 
 /** The text of a bulk or verbatim reply (verbatim: without its "txt:"). */
 function text(reply: string): string {

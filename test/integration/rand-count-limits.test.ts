@@ -6,10 +6,10 @@
  * every other client and node keeps being served.
  */
 import net from 'node:net'
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { beforeEach, describe, expect, test } from 'vitest'
 import { RedisServer } from '../../src/main/server/node'
 import { RAND_REPLY_MAX_BYTES, RAND_REPLY_MAX_ELEMENTS } from '../../src/main/server/commands/rand-reply'
-import { startPair, type DiffConn, type DiffPair } from '../helpers/differential'
+import { sharedPair } from '../helpers/differential'
 import { encodeCommand, RawConn } from '../helpers/raw-conn'
 
 const LONG_MAX = '9223372036854775807'
@@ -18,17 +18,7 @@ const MINUS_LONG_MAX = '-9223372036854775807'
 const HALF = 4611686018427387903n // LONG_MAX / 2
 const OUT_OF_RANGE = '-ERR value is out of range\r\n'
 
-let pair: DiffPair
-let c: DiffConn
-
-beforeAll(async () => {
-  pair = await startPair()
-  c = await pair.connect()
-})
-afterAll(async () => {
-  c?.close()
-  await pair?.stop()
-})
+const { pair, c } = sharedPair()
 beforeEach(async () => {
   await c.same('FLUSHALL')
   await c.same('SADD', 's', 'a', 'b', 'c')
