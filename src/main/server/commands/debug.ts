@@ -95,8 +95,11 @@ function debugPopulate(c: Client): void {
     let val: Buffer
     if (valsize === 0) val = Buffer.from(text, 'latin1')
     else {
-      val = Buffer.alloc(valsize)
-      val.write(text.slice(0, valsize), 'latin1')
+      // allocUnsafe + fill: small values come from Node's shared pool (as values read from
+      // sockets do) instead of one ArrayBuffer each, which would double the memory per key.
+      val = Buffer.allocUnsafe(valsize)
+      const n = val.write(text.slice(0, valsize), 'latin1')
+      val.fill(0, n)
     }
     db.set(key, val)
     c.modified(key, 0)

@@ -87,9 +87,28 @@ export class ScanIndex {
   /** Number of names in the index. */
   size = 0
 
+  /**
+   * Sizes an empty index's table for about `n` names, as the adds would grow it, so a bulk
+   * load (RDB) does not rehash its way up. No effect on a non-empty index.
+   */
+  reserve(n: number): void {
+    if (this.size !== 0) return
+    let bits = MIN_BITS
+    while (n > LOAD_MAX << bits && bits + 2 <= MAX_BITS) bits += 2
+    if (bits === this.bits0) return
+    this.t0 = newTable(bits)
+    this.bits0 = bits
+    this.t1 = null
+    this.rehashIdx = 0
+  }
+
   /** Adds a name known not to be present. */
   add(name: string): void {
-    const h = hashName(name)
+    this.addHashed(name, hashName(name))
+  }
+
+  /** add() with hashName(name) already computed (bulk loads compute it to order the keys). */
+  addHashed(name: string, h: number): void {
     const b0 = h >>> (32 - this.bits0)
     let bucket: Bucket[]
     let i: number

@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises'
 import type { RedisServer } from '../node'
 import type { RedisValue } from '../keyspace/types'
-import { ScanIndex } from '../keyspace/scan'
+import { hashName, ScanIndex } from '../keyspace/scan'
 import { encodingLimits } from '../keyspace/encoding-limits'
-import { readRdb } from '../rdb/reader'
+import { isBufferValue, readRdbKeys } from '../rdb/reader'
 import { RdbError } from '../rdb/errors'
 import { fromRdbValueWithLimits } from './value-codec'
 
@@ -32,10 +32,54 @@ export interface LoadRdbResult {
   aux: Map<string, Buffer>
 }
 
-interface FreshDb {
-  dict: Map<string, RedisValue>
-  expires: Map<string, number>
-  scanIndex: ScanIndex
+/**
+ * One database's keys as parsed, inserted only once the whole image is good: then in the
+ * order of their SCAN hash, so the dictionary's insertion order, the SCAN index's buckets
+ * and (through the GC's copying) the objects' memory layout all follow the order in which
+ * snapshots visit keys. Saving and snapshotting a loaded dataset then walk memory
+ * sequentially instead of taking a cache miss per key.
+ */
+class StagedDb {
+  keys: string[] = []
+  values: RedisValue[] = []
+  expires: (number | null)[] = []
+  hashes: number[] = []
+
+  constructor(readonly index: number) {}
+
+  add(key: string, value: RedisValue, expireMs: number | null): void {
+    this.keys.push(key)
+    this.values.push(value)
+    this.expires.push(expireMs)
+    this.hashes.push(hashName(key))
+  }
+
+  /** The dictionary, expires and SCAN index; RdbError on a duplicated key. */
+  build(): { dict: Map<string, RedisValue>; expires: Map<string, number>; scanIndex: ScanIndex } {
+    const { keys, values, expires, hashes } = this
+    const n = keys.length
+    const dict = new Map<string, RedisValue>()
+    const exp = new Map<string, number>()
+    const scanIndex = new ScanIndex()
+    scanIndex.reserve(n)
+    // Counting sort on the top 16 hash bits (SCAN index buckets are ranges of the top bits).
+    const starts = new Int32Array(65537)
+    for (let i = 0; i < n; i++) starts[(hashes[i]! >>> 16) + 1]++
+    for (let b = 0; b < 65536; b++) starts[b + 1] += starts[b]!
+    const order = new Int32Array(n)
+    for (let i = 0; i < n; i++) order[starts[hashes[i]! >>> 16]!++] = i
+    for (let j = 0; j < n; j++) {
+      const i = order[j]!
+      const key = keys[i]!
+      const size = dict.size
+      dict.set(key, values[i]!)
+      if (dict.size === size) throw new RdbError(`duplicated key ${JSON.stringify(key)} in database ${this.index}`)
+      scanIndex.addHashed(key, hashes[i]!)
+      const e = expires[i]!
+      if (e !== null) exp.set(key, e)
+    }
+    return { dict, expires: exp, scanIndex }
+  }
 }
 
 /** Replaces the server's data with the RDB image's; throws RdbError (data untouched) if it is bad. */
@@ -44,41 +88,39 @@ export function loadRdb(server: RedisServer, rdb: Buffer, opts: LoadRdbOptions =
   const now = opts.now ?? Date.now()
   const limits = encodingLimits(server.config)
   const dbCount = server.keyspace.dbs.length
-  const fresh: FreshDb[] = []
-  for (let i = 0; i < dbCount; i++) fresh.push({ dict: new Map(), expires: new Map(), scanIndex: new ScanIndex() })
+  const staged: StagedDb[] = []
+  for (let i = 0; i < dbCount; i++) staged.push(new StagedDb(i))
   let keys = 0
   let expired = 0
   const { aux } = readRdbSafely(rdb, {
     checksum: opts.checksum ?? server.config.getBool('rdbchecksum'),
-    onEntry(e) {
-      const target = fresh[e.db]
+    onKey(db, key, expireMs, v) {
+      const target = staged[db]
       if (target === undefined) {
-        throw new RdbError(`the RDB has keys in database ${e.db}, but this server has only ${dbCount} databases`)
+        throw new RdbError(`the RDB has keys in database ${db}, but this server has only ${dbCount} databases`)
       }
-      const key = e.key.toString('latin1')
       let value: RedisValue | null
-      try {
-        value = fromRdbValueWithLimits(e.value, limits)
-      } catch (err) {
-        if (err instanceof RdbError) throw new RdbError(`${err.message}; key ${JSON.stringify(key)}`)
-        throw err
+      if (isBufferValue(v)) value = v
+      else {
+        try {
+          value = fromRdbValueWithLimits(v, limits)
+        } catch (err) {
+          if (err instanceof RdbError) throw new RdbError(`${err.message}; key ${JSON.stringify(key)}`)
+          throw err
+        }
       }
       if (value === null) return // empty keys are skipped, as Redis 7.0 does
-      if (e.expireMs !== null && e.expireMs < now && !keepExpired) {
+      if (expireMs !== null && expireMs < now && !keepExpired) {
         expired++
         return
       }
-      const dict = target.dict
-      const n = dict.size
-      dict.set(key, value)
-      if (dict.size === n) throw new RdbError(`duplicated key ${JSON.stringify(key)} in database ${e.db}`)
-      target.scanIndex.add(key)
-      if (e.expireMs !== null) target.expires.set(key, e.expireMs)
+      target.add(key, value, expireMs)
       keys++
     }
   })
+  const built = staged.map((st) => st.build())
   server.keyspace.dbs.forEach((db, i) => {
-    const f = fresh[i]!
+    const f = built[i]!
     db.replaceContents(f.dict, f.expires, f.scanIndex)
   })
   server.scheduleKeysCheck()
@@ -89,9 +131,9 @@ export function loadRdb(server: RedisServer, rdb: Buffer, opts: LoadRdbOptions =
  * readRdb with every failure as an RdbError: absurd lengths in a corrupt file can make the
  * codec's allocations throw RangeError (e.g. an LZF string claiming terabytes).
  */
-function readRdbSafely(rdb: Buffer, opts: Parameters<typeof readRdb>[1]): ReturnType<typeof readRdb> {
+function readRdbSafely(rdb: Buffer, opts: Parameters<typeof readRdbKeys>[1]): ReturnType<typeof readRdbKeys> {
   try {
-    return readRdb(rdb, opts)
+    return readRdbKeys(rdb, opts)
   } catch (err) {
     if (err instanceof RangeError || err instanceof TypeError) throw new RdbError(`corrupt RDB: ${err.message}`)
     throw err

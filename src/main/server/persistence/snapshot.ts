@@ -48,8 +48,6 @@ export interface RdbSnapshot {
   abort(): void
 }
 
-const EMPTY = Buffer.alloc(0)
-
 /** How long one slice may serialise before yielding to the event loop. */
 const SLICE_MS = 1
 /** Keys per ScanIndex step (the clock is read between steps). */
@@ -237,20 +235,27 @@ export class Snapshot implements RdbSnapshot {
       }
       this.drainPending(st)
       const { seen, dict, expires } = st
-      // Strings (most keys) go through one reused RdbValue: less garbage while commands run.
-      const str: { type: 'string'; value: Buffer } = { type: 'string', value: EMPTY }
+      // Keys as strings and string values as Buffers go to the writer as they are: no
+      // per-key garbage for most keys. (seen and expires are often empty: skip the lookups.)
       const emit = (key: string): void => {
-        if (seen.has(key)) return
+        if (seen.size !== 0 && seen.has(key)) return
         const v = dict.get(key)!
-        let rv: RdbValue
-        if (v instanceof Buffer) {
-          str.value = v
-          rv = str
-        } else rv = toRdbValue(v)
-        w.entry(Buffer.from(key, 'latin1'), expires.get(key) ?? null, rv)
+        const expire = expires.size !== 0 ? (expires.get(key) ?? null) : null
+        w.entry(key, expire, v instanceof Buffer ? v : toRdbValue(v))
       }
-      do st.cursor = st.scanIndex.scan(st.cursor, KEYS_PER_STEP, emit)
-      while (st.cursor !== 0 && performance.now() < deadline)
+      if (budgetMs === Infinity && st.cursor === 0) {
+        // All at once (SAVE, DEBUG RELOAD): nothing can change meanwhile, so the hash-order
+        // cursor is not needed and the Map is walked in its own order, which spares the
+        // lookup per key (a cache miss each, most of the cost of a 1M-key save).
+        dict.forEach((v, key) => {
+          if (seen.size !== 0 && seen.has(key)) return
+          const expire = expires.size !== 0 ? (expires.get(key) ?? null) : null
+          w.entry(key, expire, v instanceof Buffer ? v : toRdbValue(v))
+        })
+      } else {
+        do st.cursor = st.scanIndex.scan(st.cursor, KEYS_PER_STEP, emit)
+        while (st.cursor !== 0 && performance.now() < deadline)
+      }
       if (st.cursor === 0) {
         this.drainPending(st)
         this.byDict.delete(st.dict)
@@ -270,7 +275,7 @@ export class Snapshot implements RdbSnapshot {
 
   private drainPending(st: DbState): void {
     if (st.pending.length === 0) return
-    for (const e of st.pending) this.writer.entry(Buffer.from(e.key, 'latin1'), e.expire ?? null, e.value)
+    for (const e of st.pending) this.writer.entry(e.key, e.expire ?? null, e.value)
     st.pending = []
   }
 

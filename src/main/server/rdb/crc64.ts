@@ -3,54 +3,49 @@
  * initial value 0, no final xor. Covers an RDB file up to and including its EOF byte, and
  * DUMP payloads. Check value: crc64("123456789") = 0xe9c6d914c4b8d9ca.
  *
- * Slicing-by-8 tables: one step per 8 input bytes on BigInt-free 32-bit halves, because a
- * 1M-key RDB is hundreds of MB and this runs on the main thread.
+ * Slicing-by-8 on 32-bit halves (no BigInt), reading the input as little-endian 32-bit
+ * words through an aligned Int32Array view, with all sixteen half-tables interleaved in one
+ * Int32Array: a 1M-key RDB is hundreds of MB and this runs on the main thread, where the
+ * byte-at-a-time loads of the straightforward version made it ~2.5× slower.
  */
+import { endianness } from 'node:os'
+
 const POLY_REFLECTED_HI = 0x95ac9329
 const POLY_REFLECTED_LO = 0xac4bc9b5
 
-// tables[k][b] as hi/lo uint32 pairs
-const HI: Uint32Array[] = []
-const LO: Uint32Array[] = []
+/** T[k·512 + b·2] / T[k·512 + b·2 + 1]: high / low half of table k's entry for byte b. */
+const T = new Int32Array(8 * 512)
 
 function buildTables(): void {
-  const hi0 = new Uint32Array(256)
-  const lo0 = new Uint32Array(256)
   for (let b = 0; b < 256; b++) {
     let hi = 0
     let lo = b
     for (let i = 0; i < 8; i++) {
       const lsb = lo & 1
-      lo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0
+      lo = (lo >>> 1) | ((hi & 1) << 31)
       hi = hi >>> 1
       if (lsb) {
-        hi = (hi ^ POLY_REFLECTED_HI) >>> 0
-        lo = (lo ^ POLY_REFLECTED_LO) >>> 0
+        hi ^= POLY_REFLECTED_HI
+        lo ^= POLY_REFLECTED_LO
       }
     }
-    hi0[b] = hi
-    lo0[b] = lo
+    T[b * 2] = hi
+    T[b * 2 + 1] = lo
   }
-  HI.push(hi0)
-  LO.push(lo0)
   for (let k = 1; k < 8; k++) {
-    const ph = HI[k - 1]!
-    const pl = LO[k - 1]!
-    const h = new Uint32Array(256)
-    const l = new Uint32Array(256)
     for (let b = 0; b < 256; b++) {
       // t[k][b] = t[0][t[k-1][b] & 0xff] ^ (t[k-1][b] >> 8)
-      const idx = pl[b]! & 0xff
-      const shLo = ((pl[b]! >>> 8) | ((ph[b]! & 0xff) << 24)) >>> 0
-      const shHi = ph[b]! >>> 8
-      h[b] = (hi0[idx]! ^ shHi) >>> 0
-      l[b] = (lo0[idx]! ^ shLo) >>> 0
+      const ph = T[(k - 1) * 512 + b * 2]!
+      const pl = T[(k - 1) * 512 + b * 2 + 1]!
+      const idx = (pl & 0xff) * 2
+      T[k * 512 + b * 2] = T[idx]! ^ (ph >>> 8)
+      T[k * 512 + b * 2 + 1] = T[idx + 1]! ^ ((pl >>> 8) | ((ph & 0xff) << 24))
     }
-    HI.push(h)
-    LO.push(l)
   }
 }
 buildTables()
+
+const LITTLE_ENDIAN = endianness() === 'LE'
 
 /** Incremental CRC64: feed chunks with update(), read digest() (a bigint) at the end. */
 export class Crc64 {
@@ -60,27 +55,47 @@ export class Crc64 {
   update(buf: Uint8Array): this {
     let hi = this.hi
     let lo = this.lo
-    let i = 0
     const n = buf.length
-    const [h0, h1, h2, h3, h4, h5, h6, h7] = HI as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array]
-    const [l0, l1, l2, l3, l4, l5, l6, l7] = LO as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array]
-    for (; i + 8 <= n; i += 8) {
-      const a = (lo ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24))) >>> 0
-      const b = (hi ^ (buf[i + 4]! | (buf[i + 5]! << 8) | (buf[i + 6]! << 16) | (buf[i + 7]! << 24))) >>> 0
-      hi =
-        (h7[a & 0xff]! ^ h6[(a >>> 8) & 0xff]! ^ h5[(a >>> 16) & 0xff]! ^ h4[a >>> 24]! ^
-          h3[b & 0xff]! ^ h2[(b >>> 8) & 0xff]! ^ h1[(b >>> 16) & 0xff]! ^ h0[b >>> 24]!) >>> 0
-      lo =
-        (l7[a & 0xff]! ^ l6[(a >>> 8) & 0xff]! ^ l5[(a >>> 16) & 0xff]! ^ l4[a >>> 24]! ^
-          l3[b & 0xff]! ^ l2[(b >>> 8) & 0xff]! ^ l1[(b >>> 16) & 0xff]! ^ l0[b >>> 24]!) >>> 0
+    let i = 0
+    // Byte steps up to a 4-byte boundary of the underlying ArrayBuffer, then 8 bytes a step.
+    if (LITTLE_ENDIAN) {
+      while (i < n && ((buf.byteOffset + i) & 3) !== 0) {
+        const idx = ((lo ^ buf[i]!) & 0xff) << 1
+        lo = ((lo >>> 8) | ((hi & 0xff) << 24)) ^ T[idx + 1]!
+        hi = (hi >>> 8) ^ T[idx]!
+        i++
+      }
+      const words = ((n - i) >>> 3) << 1
+      if (words > 0) {
+        const w = new Int32Array(buf.buffer, buf.byteOffset + i, words)
+        for (let j = 0; j < words; j += 2) {
+          const a = lo ^ w[j]!
+          const b = hi ^ w[j + 1]!
+          const a0 = (a & 0xff) << 1
+          const a1 = (a >>> 7) & 0x1fe
+          const a2 = (a >>> 15) & 0x1fe
+          const a3 = (a >>> 23) & 0x1fe
+          const b0 = (b & 0xff) << 1
+          const b1 = (b >>> 7) & 0x1fe
+          const b2 = (b >>> 15) & 0x1fe
+          const b3 = (b >>> 23) & 0x1fe
+          hi =
+            T[3584 + a0]! ^ T[3072 + a1]! ^ T[2560 + a2]! ^ T[2048 + a3]! ^
+            T[1536 + b0]! ^ T[1024 + b1]! ^ T[512 + b2]! ^ T[b3]!
+          lo =
+            T[3585 + a0]! ^ T[3073 + a1]! ^ T[2561 + a2]! ^ T[2049 + a3]! ^
+            T[1537 + b0]! ^ T[1025 + b1]! ^ T[513 + b2]! ^ T[1 + b3]!
+        }
+        i += words << 2
+      }
     }
     for (; i < n; i++) {
-      const idx = (lo ^ buf[i]!) & 0xff
-      lo = (((lo >>> 8) | ((hi & 0xff) << 24)) ^ l0[idx]!) >>> 0
-      hi = ((hi >>> 8) ^ h0[idx]!) >>> 0
+      const idx = ((lo ^ buf[i]!) & 0xff) << 1
+      lo = ((lo >>> 8) | ((hi & 0xff) << 24)) ^ T[idx + 1]!
+      hi = (hi >>> 8) ^ T[idx]!
     }
-    this.hi = hi
-    this.lo = lo
+    this.hi = hi >>> 0
+    this.lo = lo >>> 0
     return this
   }
 

@@ -4,7 +4,7 @@
  * Lengths are big-endian; integer strings, times and doubles little-endian.
  */
 import { RdbError } from './errors'
-import { lzfCompress, lzfDecompress, LzfError } from './lzf'
+import { lzfCompressInto, lzfDecompress, LzfError } from './lzf'
 import { canonicalInt } from './string-int'
 
 const ENC_INT8 = 0
@@ -12,10 +12,16 @@ const ENC_INT16 = 1
 const ENC_INT32 = 2
 const ENC_LZF = 3
 
+const SLAB_BYTES = 64 * 1024
+/** Where string() compresses (then copies the result into its slab): no Buffer per string. */
+let lzfScratch = Buffer.allocUnsafe(4096)
+/** Up to this many bytes a JS loop copies faster than TypedArray#set / Buffer#write. */
+const SMALL_COPY = 48
+
 /** Appends to a growing list of chunks; small writes go through one scratch slab. */
 export class RdbWriter {
   private chunks: Buffer[] = []
-  private slab = Buffer.allocUnsafe(64 * 1024)
+  private slab = Buffer.allocUnsafe(SLAB_BYTES)
   private pos = 0
   /** Total bytes written so far. */
   length = 0
@@ -29,10 +35,15 @@ export class RdbWriter {
   }
 
   private cut(): void {
-    if (this.pos > 0) {
+    if (this.pos === 0) return
+    if (this.pos >= this.slab.length >> 1) {
+      // Mostly full: hand the slab over instead of copying it.
+      this.chunks.push(this.slab.subarray(0, this.pos))
+      this.slab = Buffer.allocUnsafe(SLAB_BYTES)
+    } else {
       this.chunks.push(Buffer.from(this.slab.subarray(0, this.pos)))
-      this.pos = 0
     }
+    this.pos = 0
   }
 
   byte(b: number): void {
@@ -47,10 +58,53 @@ export class RdbWriter {
       this.chunks.push(Buffer.from(buf))
     } else {
       this.room(buf.length)
-      this.slab.set(buf, this.pos)
-      this.pos += buf.length
+      const slab = this.slab
+      const n = buf.length
+      if (n <= SMALL_COPY) {
+        let p = this.pos
+        for (let i = 0; i < n; i++) slab[p++] = buf[i]!
+      } else slab.set(buf, this.pos)
+      this.pos += n
     }
     this.length += buf.length
+  }
+
+  /** raw(buf.subarray(0, n)) without the view (one per compressed string otherwise). */
+  private rawPrefix(buf: Buffer, n: number): void {
+    if (n > 4096) {
+      this.raw(buf.subarray(0, n))
+      return
+    }
+    this.room(n)
+    const slab = this.slab
+    if (n <= SMALL_COPY) {
+      let p = this.pos
+      for (let i = 0; i < n; i++) slab[p++] = buf[i]!
+    } else buf.copy(slab, this.pos, 0, n)
+    this.pos += n
+    this.length += n
+  }
+
+  /**
+   * string() of a binary (latin1) JS string, as keys are held: written straight into the
+   * slab, without a Buffer per key, unless it may take an integer or LZF encoding.
+   */
+  latin1String(s: string): void {
+    const n = s.length
+    const c0 = n > 0 ? s.charCodeAt(0) : 0
+    if ((n <= 11 && (c0 === 0x2d || (c0 >= 0x30 && c0 <= 0x39))) || (this.compress && n > 20) || n > 4096) {
+      this.string(Buffer.from(s, 'latin1'))
+      return
+    }
+    this.len(n)
+    this.room(n)
+    const slab = this.slab
+    if (n <= SMALL_COPY) {
+      let p = this.pos
+      for (let i = 0; i < n; i++) slab[p++] = s.charCodeAt(i)
+    } else slab.write(s, this.pos, n, 'latin1')
+    this.pos += n
+    this.length += n
   }
 
   len(n: number): void {
@@ -75,7 +129,7 @@ export class RdbWriter {
 
   /** rdbSaveRawString: integer encoding when it applies, LZF when worth it, else plain. */
   string(s: Uint8Array): void {
-    if (s.length <= 11) {
+    if (s.length <= 11 && (s[0] === 0x2d || (s[0]! >= 0x30 && s[0]! <= 0x39))) {
       const v = canonicalInt(s)
       if (typeof v === 'number' && v >= -2147483648 && v <= 2147483647) {
         this.room(5)
@@ -100,12 +154,14 @@ export class RdbWriter {
     }
     if (this.compress && s.length > 20) {
       // Redis keeps the compressed form only when it saves at least 4 bytes.
-      const c = lzfCompress(s, s.length - 4)
-      if (c) {
+      const maxOut = s.length - 4
+      if (lzfScratch.length < maxOut + 64) lzfScratch = Buffer.allocUnsafe(Math.max(maxOut + 64, lzfScratch.length * 2))
+      const clen = lzfCompressInto(s, maxOut, lzfScratch, 0)
+      if (clen >= 0) {
         this.byte(0xc0 | ENC_LZF)
-        this.len(c.length)
+        this.len(clen)
         this.len(s.length)
-        this.raw(c)
+        this.rawPrefix(lzfScratch, clen)
         return
       }
     }
@@ -142,6 +198,17 @@ export class RdbWriter {
   }
 }
 
+type Latin1Slice = (this: Buffer, start: number, end: number) => string
+/**
+ * Buffer#latin1Slice, what toString('latin1', …) ends in, called directly: one key per
+ * entry makes toString's argument handling measurable. Node-internal, hence the fallback.
+ */
+const nativeLatin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice
+const latin1Slice: (buf: Buffer, start: number, end: number) => string =
+  typeof nativeLatin1Slice === 'function'
+    ? (buf, start, end) => nativeLatin1Slice.call(buf, start, end)
+    : (buf, start, end) => buf.toString('latin1', start, end)
+
 /** A bounds-checked cursor: every read past the end is an RdbError naming the offset. */
 export class RdbReader {
   pos = 0
@@ -159,6 +226,52 @@ export class RdbReader {
   byte(): number {
     this.need(1, 'a byte')
     return this.buf[this.pos++]!
+  }
+
+  /**
+   * string() as a binary (latin1) JS string, as keys are held; plain strings are decoded
+   * straight from the image, without an intermediate Buffer.
+   */
+  latin1String(): string {
+    const buf = this.buf
+    const p = this.pos
+    if (p < buf.length) {
+      const b = buf[p]!
+      if (b < 0x40) {
+        const end = p + 1 + b
+        if (end <= buf.length) {
+          this.pos = end
+          return latin1Slice(buf, p + 1, end)
+        }
+      }
+    }
+    return this.string().toString('latin1')
+  }
+
+  /** string() as a Buffer of its own (not a view of the image, which it would keep alive). */
+  stringCopy(): Buffer {
+    const buf = this.buf
+    const p = this.pos
+    const b = p < buf.length ? buf[p]! : 0xff
+    let start: number
+    let n: number
+    if (b < 0x40) {
+      start = p + 1
+      n = b
+    } else if (b < 0x80 && p + 1 < buf.length) {
+      start = p + 2
+      n = ((b & 0x3f) << 8) | buf[p + 1]!
+    } else {
+      // Integer and LZF encodings already produce a fresh Buffer.
+      return (b & 0xc0) === 0xc0 ? this.string() : Buffer.from(this.string())
+    }
+    if (start + n > buf.length) return this.string() // throws the truncation error
+    const out = Buffer.allocUnsafe(n)
+    if (n <= SMALL_COPY) {
+      for (let i = 0; i < n; i++) out[i] = buf[start + i]!
+    } else buf.copy(out, 0, start, start + n)
+    this.pos = start + n
+    return out
   }
 
   bytes(n: number, what = 'data'): Buffer {

@@ -78,8 +78,35 @@ export interface ReadRdbOptions {
   onEntry(entry: RdbEntry): void
 }
 
+/** Tells readRdbKeys's and RdbFileWriter.entry's bare string values from RdbValues. */
+export function isBufferValue(v: Buffer | RdbValue): v is Buffer {
+  return v instanceof Buffer
+}
+
+/** readRdbKeys's consumer: the loader's fast path (no RdbEntry objects, keys as strings). */
+export interface ReadRdbKeysOptions {
+  /** Verify the CRC64 trailer (rdbchecksum); on by default. */
+  checksum?: boolean
+  /**
+   * One key: its name as a binary (latin1) string; a string value as the Buffer itself
+   * (a copy of its own, not a view of the image), any other value as an RdbValue.
+   */
+  onKey(db: number, key: string, expireMs: number | null, value: Buffer | RdbValue): void
+}
+
 /** Parses a whole RDB image; throws RdbError on the first problem, having emitted entries before it. */
 export function readRdb(buf: Buffer, opts: ReadRdbOptions): RdbHeader {
+  return readRdbKeys(buf, {
+    checksum: opts.checksum,
+    onKey(db, key, expireMs, value) {
+      const v: RdbValue = isBufferValue(value) ? { type: 'string', value } : value
+      opts.onEntry({ db, key: Buffer.from(key, 'latin1'), expireMs, value: v })
+    }
+  })
+}
+
+/** readRdb for the loader: the same parser, values handed over with less per-key garbage. */
+export function readRdbKeys(buf: Buffer, opts: ReadRdbKeysOptions): RdbHeader {
   const r = new RdbReader(buf)
   const magic = r.bytes(9, 'the RDB header')
   if (magic.toString('latin1', 0, 5) !== 'REDIS' || !/^\d{4}$/.test(magic.toString('latin1', 5, 9))) {
@@ -115,7 +142,7 @@ export function readRdb(buf: Buffer, opts: ReadRdbOptions): RdbHeader {
         continue
       case RDB_OPCODE.AUX: {
         const name = r.string().toString('latin1')
-        aux.set(name, Buffer.from(r.string()))
+        aux.set(name, r.stringCopy())
         continue
       }
       case RDB_OPCODE.MODULE_AUX:
@@ -136,15 +163,15 @@ export function readRdb(buf: Buffer, opts: ReadRdbOptions): RdbHeader {
         return { version, aux }
       }
       default: {
-        const key = Buffer.from(r.string())
-        let value: RdbValue
+        const key = r.latin1String()
+        let value: Buffer | RdbValue
         try {
-          value = readValue(r, type)
+          value = type === RDB_TYPE.STRING ? r.stringCopy() : readValue(r, type)
         } catch (err) {
-          if (err instanceof RdbError) throw new RdbError(`${err.message}; key ${JSON.stringify(key.toString('latin1'))}`)
+          if (err instanceof RdbError) throw new RdbError(`${err.message}; key ${JSON.stringify(key)}`)
           throw err
         }
-        opts.onEntry({ db, key, expireMs, value })
+        opts.onKey(db, key, expireMs, value)
         expireMs = null
       }
     }
@@ -174,17 +201,17 @@ function readValue(r: RdbReader, type: number): RdbValue {
   const at = r.pos
   switch (type) {
     case RDB_TYPE.STRING:
-      return { type: 'string', value: Buffer.from(r.string()) }
+      return { type: 'string', value: r.stringCopy() }
     case RDB_TYPE.LIST: {
       const n = r.len()
       const items: Buffer[] = []
-      for (let i = 0; i < n; i++) items.push(Buffer.from(r.string()))
+      for (let i = 0; i < n; i++) items.push(r.stringCopy())
       return { type: 'list', items }
     }
     case RDB_TYPE.SET: {
       const n = r.len()
       const members: Buffer[] = []
-      for (let i = 0; i < n; i++) members.push(Buffer.from(r.string()))
+      for (let i = 0; i < n; i++) members.push(r.stringCopy())
       return { type: 'set', members }
     }
     case RDB_TYPE.ZSET:
@@ -192,7 +219,7 @@ function readValue(r: RdbReader, type: number): RdbValue {
       const n = r.len()
       const entries: { member: Buffer; score: number }[] = []
       for (let i = 0; i < n; i++) {
-        const member = Buffer.from(r.string())
+        const member = r.stringCopy()
         const score = type === RDB_TYPE.ZSET_2 ? r.binaryDouble() : r.asciiDouble()
         if (Number.isNaN(score)) throw new RdbError('sorted set score is NaN', r.pos)
         entries.push({ member, score })
@@ -202,7 +229,7 @@ function readValue(r: RdbReader, type: number): RdbValue {
     case RDB_TYPE.HASH: {
       const n = r.len()
       const pairs: Buffer[] = []
-      for (let i = 0; i < n; i++) pairs.push(Buffer.from(r.string()), Buffer.from(r.string()))
+      for (let i = 0; i < n; i++) pairs.push(r.stringCopy(), r.stringCopy())
       return { type: 'hash', pairs }
     }
     case RDB_TYPE.HASH_ZIPMAP:
@@ -233,7 +260,7 @@ function readValue(r: RdbReader, type: number): RdbValue {
           continue
         }
         const container = r.len()
-        if (container === 1) items.push(Buffer.from(r.string())) // PLAIN node: one big element
+        if (container === 1) items.push(r.stringCopy()) // PLAIN node: one big element
         else if (container === 2) for (const e of readListpack(r.string())) items.push(elementBuffer(e))
         else throw new RdbError(`quicklist node with container type ${container}`, r.pos)
       }

@@ -9,7 +9,7 @@ import { Crc64 } from './crc64'
 import { RdbWriter } from './encoding'
 import { writeIntset } from './intset'
 import { writeListpack } from './listpack'
-import { RDB_OPCODE, RDB_TYPE, type RdbValue } from './reader'
+import { isBufferValue, RDB_OPCODE, RDB_TYPE, type RdbValue } from './reader'
 import { formatDouble17g } from '../numbers'
 import { canonicalInt } from './string-int'
 
@@ -68,15 +68,25 @@ export class RdbFileWriter {
     this.w.len(expires)
   }
 
-  entry(key: Uint8Array, expireMs: number | null, value: RdbValue): void {
+  /**
+   * One key. The key may be a binary (latin1) string as the keyspace holds it, and a string
+   * value the Buffer itself: saving a keyspace then allocates nothing per string key.
+   */
+  entry(key: Uint8Array | string, expireMs: number | null, value: RdbValue | Buffer): void {
     if (expireMs !== null) {
       this.w.byte(RDB_OPCODE.EXPIRETIME_MS)
       this.w.millis(expireMs)
     }
+    if (isBufferValue(value)) {
+      this.w.byte(RDB_TYPE.STRING)
+      this.key(key)
+      this.w.string(value)
+      return
+    }
     switch (value.type) {
       case 'string':
         this.w.byte(RDB_TYPE.STRING)
-        this.w.string(key)
+        this.key(key)
         this.w.string(value.value)
         return
       case 'list':
@@ -88,6 +98,11 @@ export class RdbFileWriter {
       case 'zset':
         return this.zset(key, value.entries)
     }
+  }
+
+  private key(key: Uint8Array | string): void {
+    if (typeof key === 'string') this.w.latin1String(key)
+    else this.w.string(key)
   }
 
   /** Output so far (feeds the checksum); the writer goes on. */
@@ -105,9 +120,9 @@ export class RdbFileWriter {
     return chunks
   }
 
-  private list(key: Uint8Array, items: Buffer[]): void {
+  private list(key: Uint8Array | string, items: Buffer[]): void {
     this.w.byte(RDB_TYPE.LIST_QUICKLIST_2)
-    this.w.string(key)
+    this.key(key)
     const fill = this.limits.listMaxListpackSize
     const maxBytes = fill < 0 ? LISTPACK_NODE_BYTES[Math.min(4, -fill - 1)]! : Infinity
     const maxEntries = fill > 0 ? fill : Infinity
@@ -132,7 +147,7 @@ export class RdbFileWriter {
     }
   }
 
-  private set(key: Uint8Array, members: Buffer[]): void {
+  private set(key: Uint8Array | string, members: Buffer[]): void {
     const ints: (number | bigint)[] = []
     if (members.length <= this.limits.setMaxIntsetEntries) {
       for (const m of members) {
@@ -143,42 +158,42 @@ export class RdbFileWriter {
     }
     if (members.length > 0 && ints.length === members.length) {
       this.w.byte(RDB_TYPE.SET_INTSET)
-      this.w.string(key)
+      this.key(key)
       this.w.string(writeIntset(ints))
       return
     }
     this.w.byte(RDB_TYPE.SET)
-    this.w.string(key)
+    this.key(key)
     this.w.len(members.length)
     for (const m of members) this.w.string(m)
   }
 
-  private hash(key: Uint8Array, pairs: Buffer[]): void {
+  private hash(key: Uint8Array | string, pairs: Buffer[]): void {
     const n = pairs.length / 2
     if (n <= this.limits.hashMaxListpackEntries && pairs.every((b) => b.length <= this.limits.hashMaxListpackValue)) {
       this.w.byte(RDB_TYPE.HASH_LISTPACK)
-      this.w.string(key)
+      this.key(key)
       this.w.string(writeListpack(pairs))
       return
     }
     this.w.byte(RDB_TYPE.HASH)
-    this.w.string(key)
+    this.key(key)
     this.w.len(n)
     for (const b of pairs) this.w.string(b)
   }
 
-  private zset(key: Uint8Array, entries: { member: Buffer; score: number }[]): void {
+  private zset(key: Uint8Array | string, entries: { member: Buffer; score: number }[]): void {
     const sorted = [...entries].sort((a, b) => a.score - b.score || Buffer.compare(a.member, b.member))
     if (sorted.length <= this.limits.zsetMaxListpackEntries && sorted.every((e) => e.member.length <= this.limits.zsetMaxListpackValue)) {
       const flat: Buffer[] = []
       for (const e of sorted) flat.push(e.member, Buffer.from(listpackScore(e.score)))
       this.w.byte(RDB_TYPE.ZSET_LISTPACK)
-      this.w.string(key)
+      this.key(key)
       this.w.string(writeListpack(flat))
       return
     }
     this.w.byte(RDB_TYPE.ZSET_2)
-    this.w.string(key)
+    this.key(key)
     this.w.len(sorted.length)
     // Redis writes the skiplist from its tail: highest score first.
     for (let i = sorted.length - 1; i >= 0; i--) {
