@@ -72,8 +72,12 @@ export interface LabMethods {
   crashNode: [{ id: string }, NodeSnapshot]
   /** Stops the node; it leaves the lab and its directory is deleted. */
   removeNode: [{ id: string }, { id: string }]
-  /** Runs one command on the node's console connection, exactly as redis-cli would send it. */
-  execute: [{ id: string; args: string[] }, Reply]
+  /**
+   * Runs one command on one of the node's connections, exactly as redis-cli would send it.
+   * `session` names the connection (default 'console'): each keeps its own state (SELECT,
+   * CLIENT SETNAME…), so the inspector's key browser never changes a console's database.
+   */
+  execute: [{ id: string; args: string[]; session?: string }, Reply]
   /**
    * Network faults on a replica's link to its master, made in the lab's network (both nodes
    * keep running): cut drops the connection and refuses new ones until healed; latency
@@ -123,6 +127,11 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function isPort(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535
+}
+
+/** A session name: short, so a renderer cannot open connections without bound by naming them. */
+function isSession(v: unknown): v is string {
+  return typeof v === 'string' && /^[a-z][a-z0-9-]{0,31}$/.test(v)
 }
 
 function isId(v: unknown): v is string {
@@ -176,7 +185,10 @@ export function validateCall(method: unknown, params: unknown): string | null {
         total += a.length
       }
       if (total > MAX_ARG_BYTES) return 'execute: arguments too large'
-      return only('id', 'args')
+      if (params.session !== undefined && !isSession(params.session)) {
+        return 'execute: session must be a lowercase name of at most 32 characters'
+      }
+      return only('id', 'args', 'session')
     }
   }
 }

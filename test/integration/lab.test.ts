@@ -136,4 +136,16 @@ describe('the lab', () => {
       .map((e) => e.node.status)
     expect(statuses.slice(-2)).toEqual(['stopping', 'stopped'])
   })
+  test('named sessions are separate connections: SELECT on one leaves the console where it was', async () => {
+    const { lab } = await openLab()
+    const [node] = await lab.call('listNodes', {})
+    const id = node!.id
+    expect(await lab.call('execute', { id, args: ['SET', 'where', 'db0'] })).toEqual({ type: 'status', value: 'OK' })
+    expect(await lab.call('execute', { id, args: ['SELECT', '5'], session: 'inspector' })).toEqual({ type: 'status', value: 'OK' })
+    expect(await lab.call('execute', { id, args: ['SET', 'where', 'db5'], session: 'inspector' })).toEqual({ type: 'status', value: 'OK' })
+    expect(await lab.call('execute', { id, args: ['GET', 'where'] })).toEqual({ type: 'bulk', value: 'db0' })
+    expect(await lab.call('execute', { id, args: ['GET', 'where'], session: 'inspector' })).toEqual({ type: 'bulk', value: 'db5' })
+    const ids = await lab.call('execute', { id, args: ['CLIENT', 'LIST'] })
+    expect(ids.type === 'bulk' && ids.value.trim().split('\n').length).toBe(2)
+  })
 })

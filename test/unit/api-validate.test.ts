@@ -8,6 +8,7 @@ describe('Lab API call validation (both transports run it before the lab sees a 
     expect(validateCall('addNode', { port: 6390 })).toBeNull()
     expect(validateCall('stopNode', { id: 'node-2' })).toBeNull()
     expect(validateCall('execute', { id: 'node-1', args: ['SET', 'k', '\u00e4\u00b8'] })).toBeNull()
+    expect(validateCall('execute', { id: 'node-1', args: ['SCAN', '0'], session: 'inspector' })).toBeNull()
   })
 
   test('refuses unknown methods, prototype tricks and malformed params', () => {
@@ -23,5 +24,9 @@ describe('Lab API call validation (both transports run it before the lab sees a 
     expect(validateCall('execute', { id: 'node-1', args: [] })).toBe('execute: args must be a non-empty array of strings')
     expect(validateCall('execute', { id: 'node-1', args: 'GET k' })).toBe('execute: args must be a non-empty array of strings')
     expect(validateCall('execute', { id: 'node-1', args: ['GET', null] })).toBe('execute: args must be strings')
+    const badSession = 'execute: session must be a lowercase name of at most 32 characters'
+    expect(validateCall('execute', { id: 'node-1', args: ['PING'], session: '' })).toBe(badSession)
+    expect(validateCall('execute', { id: 'node-1', args: ['PING'], session: 'x'.repeat(33) })).toBe(badSession)
+    expect(validateCall('execute', { id: 'node-1', args: ['PING'], session: '__proto__' })).toBe(badSession)
   })
 })

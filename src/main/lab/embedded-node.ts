@@ -38,6 +38,9 @@ export interface EmbeddedNodeOptions {
   onReplication?(node: EmbeddedNode, event: ReplicationEvent): void
 }
 
+/** Sessions per node: a few consoles and the inspector; more would be a renderer bug. */
+const MAX_SESSIONS = 16
+
 /** How often replication state (offsets, lag, link) is sampled for the UI. */
 const SAMPLE_MS = 1000
 
@@ -59,7 +62,8 @@ export class EmbeddedNode {
   private pidfile = ''
   /** The end of the running server's shutdown, once it has begun. */
   private finished: Promise<void> | null = null
-  private console: ConsoleSession | null = null
+  /** The lab's connections to the server, by session name (the console, the inspector…). */
+  private readonly sessions = new Map<string, ConsoleSession>()
   private keys = 0
   private keysTimer: NodeJS.Timeout | null = null
   /** Link faults the lab applies (kept across restarts of the node, like a network would). */
@@ -301,10 +305,15 @@ export class EmbeddedNode {
     await rm(this.dir, { recursive: true, force: true })
   }
 
-  consoleSession(): ConsoleSession {
+  consoleSession(name = 'console'): ConsoleSession {
     if (this.status !== 'running') throw new Error(`Node ${this.host}:${this.port} is ${this.status}`)
-    this.console ??= new ConsoleSession(this.host, this.port)
-    return this.console
+    let session = this.sessions.get(name)
+    if (!session) {
+      if (this.sessions.size >= MAX_SESSIONS) throw new Error(`Node ${this.host}:${this.port} has ${MAX_SESSIONS} sessions open already`)
+      session = new ConsoleSession(this.host, this.port)
+      this.sessions.set(name, session)
+    }
+    return session
   }
 
   /** finishShutdown's last steps, once per server. */
@@ -322,8 +331,8 @@ export class EmbeddedNode {
   }
 
   private detach(): void {
-    this.console?.close()
-    this.console = null
+    for (const session of this.sessions.values()) session.close()
+    this.sessions.clear()
     if (this.sampleTimer) clearInterval(this.sampleTimer)
     this.sampleTimer = null
     void this.faults?.close()

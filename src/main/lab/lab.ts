@@ -47,7 +47,7 @@ export class Lab {
       restartNode: (p) => this.serial(() => this.restartNode(p.id)),
       crashNode: (p) => this.serial(() => this.crashNode(p.id)),
       removeNode: (p) => this.serial(() => this.removeNode(p.id)),
-      execute: (p) => this.execute(p.id, p.args),
+      execute: (p) => this.execute(p.id, p.args, p.session ?? 'console'),
       cutLink: async (p) => this.linkFault(p.id, (n) => n.setLinkCut(true)),
       healLink: async (p) => this.linkFault(p.id, (n) => n.setLinkCut(false)),
       setLinkLatency: async (p) => this.linkFault(p.id, (n) => n.setLinkLatency(p.ms))
@@ -182,10 +182,10 @@ export class Lab {
     })
   }
 
-  private async execute(id: string, args: string[]): Promise<Reply> {
+  private async execute(id: string, args: string[], session: string): Promise<Reply> {
     const node = this.get(id)
     try {
-      return await node.consoleSession().execute(args)
+      return await node.consoleSession(session).execute(args)
     } catch (err) {
       throw new LabError((err as Error).message)
     }

@@ -249,9 +249,9 @@ export const useLabStore = defineStore('lab', () => {
     }
   }
 
-  /** Runs one command on the node's console connection (args are binary strings). */
-  function execute(id: string, args: string[]): Promise<Reply> {
-    return requireClient().call('execute', { id, args })
+  /** Runs one command on the node's connection named `session` (args are binary strings). */
+  function execute(id: string, args: string[], session?: string): Promise<Reply> {
+    return requireClient().call('execute', session === undefined ? { id, args } : { id, args, session })
   }
 
   return {
