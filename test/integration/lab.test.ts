@@ -146,6 +146,6 @@ describe('the lab', () => {
     expect(await lab.call('execute', { id, args: ['GET', 'where'] })).toEqual({ type: 'bulk', value: 'db0' })
     expect(await lab.call('execute', { id, args: ['GET', 'where'], session: 'inspector' })).toEqual({ type: 'bulk', value: 'db5' })
     const ids = await lab.call('execute', { id, args: ['CLIENT', 'LIST'] })
-    expect(ids.type === 'bulk' && ids.value.trim().split('\n').length).toBe(2)
+    expect(ids.type === 'bulk' && ids.value?.trim().split('\n').length).toBe(2)
   })
 })
