@@ -10,6 +10,13 @@ import type { ReplicationEvent } from './replication-events'
 
 export type NodeStatus = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed'
 export type NodeRole = 'master' | 'replica'
+/**
+ * What runs behind a node: the lab's embedded server, a real redis-server/valkey-server
+ * process the lab started, or a server the lab only connected to.
+ */
+export type NodeEngine = 'embedded' | 'redis-server' | 'external'
+/** The lab's actions on a node that an engine may not support. */
+export type NodeAction = 'start' | 'stop' | 'restart' | 'crash' | 'remove' | 'cutLink' | 'healLink' | 'setLinkLatency'
 
 export interface NodeSnapshot {
   /** Stable id, unique in the lab (survives restarts of the app). */
@@ -26,6 +33,12 @@ export interface NodeSnapshot {
   error?: string
   /** Replication as the node reports it (INFO replication), sampled every second while it runs. */
   replication?: NodeReplication
+  /** The lab always sets it; absent (older snapshots) means embedded. */
+  engine?: NodeEngine
+  /** Set on external nodes: whether the server is on this machine (loopback), and how the lab reaches it. */
+  external?: { loopback: boolean; username?: string; name?: string; tls?: boolean }
+  /** Actions this node's engine cannot do, with the reason (whatever its status). */
+  disabled?: Partial<Record<NodeAction, string>>
 }
 
 export interface NodeReplication {
@@ -56,13 +69,53 @@ export interface LabInfo {
   mode: 'electron' | 'web'
   dataDir: string
   version: string
+  /** Real server binaries found (PATH or configured): "Add node" offers engine redis-server when any is. */
+  realEngines?: RealEngine[]
+}
+
+export interface RealEngine {
+  engine: 'redis-server'
+  /** redis-server or valkey-server */
+  name: string
+  path: string
+  version: string
+}
+
+/** connectNode's params: a server the lab did not start, reached over the Redis protocol. */
+export interface ConnectParams {
+  host: string
+  port: number
+  username?: string
+  /** Kept in the main process's memory only: never written to the lab file, never sent back. */
+  password?: string
+  /** The connection name the lab's connections give themselves (CLIENT SETNAME). */
+  name?: string
+  /** How often INFO/ROLE are polled, in ms (default 1000). */
+  pollMs?: number
+  /** Connect over TLS (Redis's tls-port). */
+  tls?: TlsParams
+}
+
+/** TLS material as PEM text (the renderer reads files the person picks; the main process reads no paths for it). */
+export interface TlsParams {
+  /** CA certificate(s) the server's certificate must chain to; absent: the system's CAs. */
+  ca?: string
+  /** Client certificate and its key, for servers with tls-auth-clients yes. The key is kept in memory only. */
+  cert?: string
+  key?: string
+  /** The name the server's certificate must carry, when it is not the host connected to. */
+  servername?: string
 }
 
 /** Method name → [params, result]. Params are plain JSON objects. */
 export interface LabMethods {
   info: [Record<string, never>, LabInfo]
   listNodes: [Record<string, never>, NodeSnapshot[]]
-  addNode: [{ port?: number }, NodeSnapshot]
+  addNode: [{ port?: number; engine?: 'embedded' | 'redis-server' }, NodeSnapshot]
+  /** Adds a server the lab did not start (external): start, restart and crash stay disabled. */
+  connectNode: [ConnectParams, NodeSnapshot]
+  /** Follows INFO replication from a node and adds every server of its tree not yet in the lab; returns those added. */
+  discover: [{ id: string }, NodeSnapshot[]]
   startNode: [{ id: string }, NodeSnapshot]
   /** Stops the node as SHUTDOWN does: saves when its config has save points. */
   stopNode: [{ id: string }, NodeSnapshot]
@@ -79,6 +132,11 @@ export interface LabMethods {
    */
   execute: [{ id: string; args: string[]; session?: string }, Reply]
   /**
+   * Closes the connection of one session, as redis-cli's Ctrl+C does to end a MONITOR or
+   * SUBSCRIBE (whose pushes arrive as `console-push` events); the next execute reconnects.
+   */
+  closeSession: [{ id: string; session: string }, Record<string, never>]
+  /**
    * Network faults on a replica's link to its master, made in the lab's network (both nodes
    * keep running): cut drops the connection and refuses new ones until healed; latency
    * delays every byte each way.
@@ -86,6 +144,8 @@ export interface LabMethods {
   cutLink: [{ id: string }, NodeSnapshot]
   healLink: [{ id: string }, NodeSnapshot]
   setLinkLatency: [{ id: string; ms: number }, NodeSnapshot]
+  /** The last `lines` lines (default 200, at most 2000) of the node's log file. */
+  tailLog: [{ id: string; lines?: number }, { lines: string[] }]
 }
 
 export type LabMethod = keyof LabMethods
@@ -94,7 +154,7 @@ export type LabResult<M extends LabMethod> = LabMethods[M][1]
 
 export const LAB_METHODS = [
   'info', 'listNodes', 'addNode', 'startNode', 'stopNode', 'restartNode', 'crashNode', 'removeNode', 'execute',
-  'cutLink', 'healLink', 'setLinkLatency'
+  'cutLink', 'healLink', 'setLinkLatency', 'tailLog', 'closeSession', 'connectNode', 'discover'
 ] as const satisfies readonly LabMethod[]
 
 export type LabEvent =
@@ -104,6 +164,8 @@ export type LabEvent =
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string; nodeId?: string }
   /** Replication happenings of one node: role changes, link steps, full and partial syncs. */
   | { type: 'replication'; nodeId: string; at: number; event: ReplicationEvent }
+  /** A reply the node pushed on a session with no request waiting (SUBSCRIBE messages, MONITOR lines). */
+  | { type: 'console-push'; nodeId: string; session: string; reply: Reply }
 
 /** The typed client the renderer talks to, whichever transport is underneath. */
 export interface LabClient {
@@ -120,6 +182,9 @@ const MAX_ARGS = 1024 * 1024
 /** Latency beyond a minute teaches nothing the timeout (repl-timeout) does not. */
 const MAX_LATENCY_MS = 60_000
 const MAX_ARG_BYTES = 512 * 1024 * 1024
+export const TAIL_LINES_DEFAULT = 200
+/** A log tail is for reading on screen; more is what a file viewer is for. */
+export const TAIL_LINES_MAX = 2000
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -133,6 +198,37 @@ function isPort(v: unknown): v is number {
 function isSession(v: unknown): v is string {
   return typeof v === 'string' && /^[a-z][a-z0-9-]{0,31}$/.test(v)
 }
+
+/** A host name or IP address: letters, digits, dots, dashes, colons (IPv6); no spaces or URL parts. */
+function isHost(v: unknown): v is string {
+  return typeof v === 'string' && /^[A-Za-z0-9.:_-]{1,253}$/.test(v) && !/^[.-]/.test(v)
+}
+
+/** Printable ASCII without spaces: what redis-cli and ACL SETUSER accept without quoting games. */
+function isCredential(v: unknown, max: number): v is string {
+  return typeof v === 'string' && v.length >= 1 && v.length <= max && /^[\x21-\x7e]+$/.test(v)
+}
+
+/** A PEM bundle: text with at least one BEGIN line; a CA bundle of a few hundred certificates fits. */
+const MAX_PEM_CHARS = 512 * 1024
+function isPem(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= MAX_PEM_CHARS && /-----BEGIN [A-Z0-9 ]+-----/.test(v)
+}
+
+function tlsProblem(tls: unknown): string | null {
+  if (!isPlainObject(tls)) return 'tls must be an object'
+  const extra = Object.keys(tls).filter((k) => !['ca', 'cert', 'key', 'servername'].includes(k))
+  if (extra.length) return `unexpected tls param ${extra.join(', ')}`
+  for (const k of ['ca', 'cert', 'key'] as const) {
+    if (tls[k] !== undefined && !isPem(tls[k])) return `tls.${k} must be PEM text (-----BEGIN …-----)`
+  }
+  if ((tls.cert === undefined) !== (tls.key === undefined)) return 'tls.cert and tls.key go together'
+  if (tls.servername !== undefined && !isHost(tls.servername)) return 'tls.servername must be a host name'
+  return null
+}
+
+const MIN_POLL_MS = 200
+const MAX_POLL_MS = 60_000
 
 function isId(v: unknown): v is string {
   return typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v)
@@ -158,7 +254,30 @@ export function validateCall(method: unknown, params: unknown): string | null {
       return only()
     case 'addNode':
       if (params.port !== undefined && !isPort(params.port)) return 'addNode: port must be an integer from 1 to 65535'
-      return only('port')
+      if (params.engine !== undefined && params.engine !== 'embedded' && params.engine !== 'redis-server') {
+        return "addNode: engine must be 'embedded' or 'redis-server'"
+      }
+      return only('port', 'engine')
+    case 'connectNode':
+      if (!isHost(params.host)) return 'connectNode: host must be a host name or IP address'
+      if (!isPort(params.port)) return 'connectNode: port must be an integer from 1 to 65535'
+      if (params.username !== undefined && !isCredential(params.username, 256)) {
+        return 'connectNode: username must be 1 to 256 printable characters without spaces'
+      }
+      if (params.password !== undefined && (typeof params.password !== 'string' || params.password.length < 1 || params.password.length > 4096)) {
+        return 'connectNode: password must be a string of 1 to 4096 characters'
+      }
+      if (params.name !== undefined && !isCredential(params.name, 64)) {
+        return 'connectNode: name must be 1 to 64 printable characters without spaces'
+      }
+      if (params.pollMs !== undefined && (typeof params.pollMs !== 'number' || !Number.isInteger(params.pollMs) || params.pollMs < MIN_POLL_MS || params.pollMs > MAX_POLL_MS)) {
+        return `connectNode: pollMs must be an integer from ${MIN_POLL_MS} to ${MAX_POLL_MS}`
+      }
+      if (params.tls !== undefined) {
+        const why = tlsProblem(params.tls)
+        if (why) return `connectNode: ${why}`
+      }
+      return only('host', 'port', 'username', 'password', 'name', 'pollMs', 'tls')
     case 'startNode':
     case 'stopNode':
     case 'restartNode':
@@ -166,6 +285,7 @@ export function validateCall(method: unknown, params: unknown): string | null {
     case 'removeNode':
     case 'cutLink':
     case 'healLink':
+    case 'discover':
       if (!isId(params.id)) return `${method}: id must be a node id`
       return only('id')
     case 'setLinkLatency':
@@ -174,6 +294,16 @@ export function validateCall(method: unknown, params: unknown): string | null {
         return `setLinkLatency: ms must be an integer from 0 to ${MAX_LATENCY_MS}`
       }
       return only('id', 'ms')
+    case 'tailLog':
+      if (!isId(params.id)) return 'tailLog: id must be a node id'
+      if (params.lines !== undefined && (typeof params.lines !== 'number' || !Number.isInteger(params.lines) || params.lines < 1 || params.lines > TAIL_LINES_MAX)) {
+        return `tailLog: lines must be an integer from 1 to ${TAIL_LINES_MAX}`
+      }
+      return only('id', 'lines')
+    case 'closeSession':
+      if (!isId(params.id)) return 'closeSession: id must be a node id'
+      if (!isSession(params.session)) return 'closeSession: session must be a lowercase name of at most 32 characters'
+      return only('id', 'session')
     case 'execute': {
       if (!isId(params.id)) return 'execute: id must be a node id'
       const args = params.args

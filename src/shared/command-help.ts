@@ -5,6 +5,7 @@
  * or real), so the console teaches what that server actually supports.
  */
 import type { Reply } from './reply'
+import { splitArgs } from './cli-args'
 
 export interface ArgHelp {
   name: string
@@ -130,47 +131,52 @@ export const GENERAL_HELP = [
 ].join('\n')
 
 /**
- * The grey hint for a line being typed: the signature of the longest command or
- * subcommand name the line starts with, minus the arguments already typed (as redis-cli
- * drops one word per argument typed). Null when there is nothing to hint.
+ * The grey hint for a line being typed, as redis-cli 7.0's hintsCallback makes it: the
+ * signature of the longest command or subcommand the line's arguments start with; then one
+ * word dropped per argument typed past the name, stopping at the first optional `[…]` (so
+ * `set k v nx ` still hints `[NX|XX] [GET] …`). Arguments are split as redis-cli splits
+ * them (quotes); an unbalanced quote hints nothing. Starts with a space when the line does
+ * not end with one. Null when there is nothing to hint.
  */
 export function hintFor(line: string, help: Map<string, CommandHelp>): string | null {
-  const words = line.trimStart().split(/\s+/)
-  const endsWithSpace = /\s$/.test(line)
-  if (words.length === 0 || words[0] === '') return null
+  const argv = splitArgs(line)
+  if (!argv || argv.length === 0) return null
+  const words = argv.map((a) => a.toLowerCase())
   let entry: CommandHelp | undefined
-  let used = 0
-  if (words.length >= 2) {
-    entry = help.get(`${words[0]!.toLowerCase()} ${words[1]!.toLowerCase()}`)
-    if (entry) used = 2
+  let matchlen = 0
+  for (let n = Math.min(words.length, 2); n >= 1 && !entry; n--) {
+    entry = help.get(words.slice(0, n).join(' '))
+    if (entry) matchlen = n
   }
-  if (!entry) {
-    entry = help.get(words[0]!.toLowerCase())
-    used = 1
+  if (!entry) return null
+  let hint = entry.params
+  let toremove = argv.length - matchlen
+  // Character by character as redis-cli does: each space passed ends one typed argument.
+  while (toremove > 0 && hint.length > 0) {
+    if (hint[0] === '[') break
+    if (hint[0] === ' ') toremove--
+    hint = hint.slice(1)
   }
-  if (!entry || entry.params === '') return null
-  const typed = words.length - used - (endsWithSpace ? 1 : 0)
-  if (typed < 0) return endsWithSpace ? null : ` ${entry.params}`
-  const rest = entry.params.split(' ').slice(typed).join(' ')
-  if (rest === '') return null
-  return endsWithSpace ? rest : ` ${rest}`
+  const endspace = /\s$/.test(line)
+  if (!endspace) hint = ' ' + hint
+  return hint.trim() === '' ? null : hint
 }
 
-/** Completions for the word being typed: command names, or subcommands after a container. */
+/**
+ * Tab completions as redis-cli 7.0 offers them: every command and subcommand whose full
+ * name starts with the whole line (case-insensitive), in upper case, in table order; after
+ * `help `, groups (`@string`) too. Tab cycles through them, then back to what was typed.
+ */
 export function completions(line: string, help: Map<string, CommandHelp>): string[] {
-  const words = line.trimStart().split(/\s+/)
-  const names = [...help.keys()]
-  if (words.length <= 1) {
-    const prefix = (words[0] ?? '').toLowerCase()
-    return [...new Set(names.map((n) => n.split(' ')[0]!))].filter((n) => n.startsWith(prefix)).sort().map((n) => n.toUpperCase())
+  let start = 0
+  let names = [...help.values()].map((h) => h.name).sort()
+  if (/^help /i.test(line)) {
+    start = 5
+    while (/\s/.test(line[start] ?? '')) start++
+    const groups = [...new Set([...help.values()].map((h) => `@${h.group}`))].filter((g) => g !== '@').sort()
+    names = [...groups, ...names]
   }
-  if (words.length === 2) {
-    const container = words[0]!.toLowerCase()
-    const prefix = words[1]!.toLowerCase()
-    return names
-      .filter((n) => n.startsWith(`${container} `) && n.slice(container.length + 1).startsWith(prefix))
-      .sort()
-      .map((n) => n.toUpperCase())
-  }
-  return []
+  const head = line.slice(0, start)
+  const typed = line.slice(start).toLowerCase()
+  return names.filter((n) => n.toLowerCase().startsWith(typed)).map((n) => head + n)
 }

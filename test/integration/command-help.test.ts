@@ -64,6 +64,6 @@ test('hints shrink as arguments are typed; completion of names and subcommands',
   expect(hintFor('set k ', help)).toBe('value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]')
   expect(hintFor('CONFIG GET ', help)).toBe('parameter [parameter ...]')
   expect(hintFor('nosuch ', help)).toBeNull()
-  expect(completions('sl', help)).toEqual(['SLAVEOF', 'SLOWLOG'])
+  expect(completions('sl', help)).toEqual(['SLAVEOF', 'SLOWLOG', 'SLOWLOG GET', 'SLOWLOG HELP', 'SLOWLOG LEN', 'SLOWLOG RESET'])
   expect(completions('config re', help)).toEqual(['CONFIG RESETSTAT', 'CONFIG REWRITE'])
 })

@@ -311,7 +311,7 @@ describe('consoles store', () => {
     ])
     expect(lab.calls.filter((c) => c.method === 'execute').at(4)).toEqual({
       method: 'execute',
-      params: { id, args: ['set', 'bin', '\xe4\n'] }
+      params: { id, args: ['set', 'bin', '\xe4\n'], session: 'cli' }
     })
     expect(useLabStore().node(id)!.keys).toBe(2)
   })

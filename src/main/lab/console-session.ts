@@ -25,9 +25,15 @@ export class ConsoleSession {
   private conn: Connection | null = null
   private connecting: Promise<Connection> | null = null
 
+  /**
+   * @param onPush replies that arrive when no request waits for one: what the server pushes
+   *   after SUBSCRIBE, PSUBSCRIBE or MONITOR (and the extra confirmations of a SUBSCRIBE
+   *   to several channels), which redis-cli prints until Ctrl+C.
+   */
   constructor(
     private readonly host: string,
-    private readonly port: number
+    private readonly port: number,
+    private readonly onPush?: (reply: Reply) => void
   ) {}
 
   /** Sends one command (args are binary strings) and resolves with its reply. */
@@ -43,6 +49,7 @@ export class ConsoleSession {
     return reply
   }
 
+  /** Closes the connection (as redis-cli's Ctrl+C ends a MONITOR or SUBSCRIBE); the next command reconnects. */
   close(): void {
     if (this.conn) this.drop(this.conn, new Error('console closed'))
   }
@@ -80,7 +87,11 @@ export class ConsoleSession {
       this.drop(conn, new Error(`Bad reply from server: ${(err as Error).message}`))
       return
     }
-    for (const reply of replies) conn.pending.shift()?.resolve(reply)
+    for (const reply of replies) {
+      const waiting = conn.pending.shift()
+      if (waiting) waiting.resolve(reply)
+      else this.onPush?.(reply)
+    }
   }
 
   /** Forgets a connection; with `err`, fails what is still waiting on it and closes it. */

@@ -1,14 +1,18 @@
 import { rm, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { NodeReplication, NodeSnapshot, NodeStatus } from '../../shared/api'
+import type { NodeAction, NodeReplication, NodeSnapshot, NodeStatus } from '../../shared/api'
 import type { ReplicationEvent } from '../../shared/replication-events'
+import type { Reply } from '../../shared/reply'
 import { ConfigFileError } from '../server/config-file'
 import { lookupConfig } from '../server/config-table'
 import { REDIS_VERSION } from '../server/info'
 import { ServerLog, type LogLevel } from '../server/log'
 import { RedisServer } from '../server/node'
 import { ConsoleSession } from './console-session'
+import type { LabFileNode } from './lab-file'
+import type { LabNode } from './lab-node'
 import { LinkFaults } from './link-faults'
+import { tailFile } from './log-tail'
 import { ensureNodeConfig, nodeConfigPath, readNodeConfig, setNodeConfigPort } from './node-config'
 
 const PORT_SEARCH_SPAN = 100
@@ -36,6 +40,8 @@ export interface EmbeddedNodeOptions {
   onChange(node: EmbeddedNode): void
   /** Called with each replication happening of the running server. */
   onReplication?(node: EmbeddedNode, event: ReplicationEvent): void
+  /** Called with what the server pushes on a session nobody asked (SUBSCRIBE, MONITOR). */
+  onConsolePush?(node: EmbeddedNode, session: string, reply: Reply): void
 }
 
 /** Sessions per node: a few consoles and the inspector; more would be a renderer bug. */
@@ -50,7 +56,8 @@ const SAMPLE_MS = 1000
  * its dump.rdb), stops as SHUTDOWN does (saving per its config), and can crash (nothing
  * saved).
  */
-export class EmbeddedNode {
+export class EmbeddedNode implements LabNode {
+  readonly engine = 'embedded' as const
   readonly id: string
   readonly host: string
   port: number
@@ -60,6 +67,8 @@ export class EmbeddedNode {
   private server: RedisServer | null = null
   private log: ServerLog | null = null
   private pidfile = ''
+  /** The log file of the last start ('' = logfile "": no log); undefined before any start read its config. */
+  private logfile: string | undefined
   /** The end of the running server's shutdown, once it has begun. */
   private finished: Promise<void> | null = null
   /** The lab's connections to the server, by session name (the console, the inspector…). */
@@ -95,12 +104,22 @@ export class EmbeddedNode {
       port: this.port,
       status: this.status,
       role: this.server?.replication.isReplica ? 'replica' : 'master',
-      keys: this.keys
+      keys: this.keys,
+      engine: this.engine
     }
     if (this.portNote) snap.portNote = this.portNote
     if (this.error) snap.error = this.error
     if (this.server && this.replication) snap.replication = this.replication
     return snap
+  }
+
+  /** The embedded engine does everything the lab offers. */
+  disabled(): Partial<Record<NodeAction, string>> {
+    return {}
+  }
+
+  record(): LabFileNode {
+    return { id: this.id, port: this.port }
   }
 
   // ---- replication: sampled state and link faults ----
@@ -190,6 +209,7 @@ export class EmbeddedNode {
     const replicaof = get('replicaof')
     const master = replicaof === '' ? undefined : { host: replicaof.split(' ')[0]!, port: Number(replicaof.split(' ')[1]) }
     // `logfile ""` means stdout for redis-server; a node's stdout is the app's, so it has no log then.
+    this.logfile = get('logfile')
     const log = get('logfile') === ''
       ? new SilentLog()
       : new ServerLog({ logfile: get('logfile'), level: get('loglevel') as LogLevel, role: master ? 'S' : 'M' })
@@ -305,15 +325,34 @@ export class EmbeddedNode {
     await rm(this.dir, { recursive: true, force: true })
   }
 
+  /** The last `lines` lines of the node's log file (it stays readable while the node is stopped). */
+  async tailLog(lines: number): Promise<string[]> {
+    const path = this.logfile
+    const name = `${this.host}:${this.port}`
+    if (path === undefined) throw new Error(`Node ${name} has not read its config yet, so it has no log file`)
+    if (path === '') throw new Error(`Node ${name} has no log file (logfile "" in its redis.conf)`)
+    try {
+      return await tailFile(path, lines)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`Node ${name} has no log file at ${path} yet`)
+      throw new Error(`Could not read the log of ${name} (${path}): ${(err as Error).message}`)
+    }
+  }
+
   consoleSession(name = 'console'): ConsoleSession {
     if (this.status !== 'running') throw new Error(`Node ${this.host}:${this.port} is ${this.status}`)
     let session = this.sessions.get(name)
     if (!session) {
       if (this.sessions.size >= MAX_SESSIONS) throw new Error(`Node ${this.host}:${this.port} has ${MAX_SESSIONS} sessions open already`)
-      session = new ConsoleSession(this.host, this.port)
+      session = new ConsoleSession(this.host, this.port, (reply) => this.opts.onConsolePush?.(this, name, reply))
       this.sessions.set(name, session)
     }
     return session
+  }
+
+  /** Closes one session's connection (ends its MONITOR or SUBSCRIBE); harmless when none is open. */
+  closeSession(name: string): void {
+    this.sessions.get(name)?.close()
   }
 
   /** finishShutdown's last steps, once per server. */

@@ -1,11 +1,39 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
+/**
+ * One node as lab.json keeps it. `engine` absent = embedded (files of earlier versions).
+ * An external node's password is never written: `passwordNeeded` only says one was used,
+ * so the next run can say why it cannot reconnect by itself.
+ */
+export interface LabFileNode {
+  id: string
+  port: number
+  engine?: 'embedded' | 'redis-server' | 'external'
+  /** External nodes: the address the lab connects to. */
+  host?: string
+  username?: string
+  name?: string
+  pollMs?: number
+  passwordNeeded?: boolean
+  /** Spawned nodes: the binary that ran it (the next run looks again if it is gone). */
+  binary?: string
+  /** External nodes over TLS: the public part (CA, client certificate); the client key is never written. */
+  tls?: { ca?: string; cert?: string; servername?: string }
+  tlsKeyNeeded?: boolean
+  /** Sealed by the lab's SecretBox (the OS keychain), never plain text; absent without one. */
+  passwordSealed?: string
+  tlsKeySealed?: string
+}
+
 /** What the lab remembers between runs: its nodes, in the order they were added. */
 export interface LabFile {
   version: 1
-  nodes: { id: string; port: number }[]
+  nodes: LabFileNode[]
 }
+
+const ENGINES = ['embedded', 'redis-server', 'external']
+const OPTIONAL_STRINGS = ['host', 'username', 'name', 'binary', 'passwordSealed', 'tlsKeySealed'] as const
 
 const FILE_NAME = 'lab.json'
 
@@ -43,7 +71,22 @@ function isLabFile(v: unknown): v is LabFile {
         typeof n === 'object' &&
         n !== null &&
         typeof (n as Record<string, unknown>).id === 'string' &&
-        Number.isInteger((n as Record<string, unknown>).port)
+        Number.isInteger((n as Record<string, unknown>).port) &&
+        isNodeExtras(n as Record<string, unknown>)
     )
   )
+}
+
+function isNodeExtras(n: Record<string, unknown>): boolean {
+  if (n.engine !== undefined && !ENGINES.includes(n.engine as string)) return false
+  if (n.engine === 'external' && typeof n.host !== 'string') return false
+  if (OPTIONAL_STRINGS.some((k) => n[k] !== undefined && typeof n[k] !== 'string')) return false
+  if (n.pollMs !== undefined && !Number.isInteger(n.pollMs)) return false
+  if (n.tls !== undefined) {
+    if (typeof n.tls !== 'object' || n.tls === null) return false
+    const t = n.tls as Record<string, unknown>
+    if (['ca', 'cert', 'servername'].some((k) => t[k] !== undefined && typeof t[k] !== 'string')) return false
+  }
+  if (n.tlsKeyNeeded !== undefined && typeof n.tlsKeyNeeded !== 'boolean') return false
+  return n.passwordNeeded === undefined || typeof n.passwordNeeded === 'boolean'
 }

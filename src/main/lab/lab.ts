@@ -1,9 +1,17 @@
 import { EventEmitter } from 'node:events'
-import type { LabEvent, LabInfo, LabMethod, LabParams, LabResult, NodeSnapshot } from '../../shared/api'
-import { LabError } from '../../shared/api'
+import type { ConnectParams, LabEvent, LabInfo, LabMethod, LabParams, LabResult, NodeAction, NodeSnapshot, RealEngine } from '../../shared/api'
+import { LabError, TAIL_LINES_DEFAULT, TAIL_LINES_MAX } from '../../shared/api'
+import type { ReplicationInfo } from '../../shared/info-parse'
 import type { Reply } from '../../shared/reply'
+import type { ReplicationEvent } from '../../shared/replication-events'
+import { discoverTree, sameAddress, type Address } from './discovery'
 import { EmbeddedNode } from './embedded-node'
-import { readLabFile, writeLabFile } from './lab-file'
+import { ExternalNode, externalOptions, type ExternalCredentials } from './external-node'
+import { readLabFile, writeLabFile, type LabFileNode } from './lab-file'
+import { isLoopbackHost, type LabNode, type SecretBox } from './lab-node'
+import { sampleServer } from './protocol-sample'
+import { findRealEngines } from './redis-binary'
+import { SpawnedNode } from './spawned-node'
 
 export const DEFAULT_BASE_PORT = 6379
 /** The classic tutorial: three standalone servers on 6379, 6380 and 6381. */
@@ -16,6 +24,13 @@ export interface LabOptions {
   /** Where new nodes start looking for a port (6379 unless tests say otherwise). */
   basePort?: number
   host?: string
+  /** A redis-server/valkey-server binary for engine 'redis-server' (else $REPLICATION_LAB_REDIS_SERVER, else PATH). */
+  redisServer?: string
+  /**
+   * Seals external nodes' passwords and TLS keys into lab.json (Electron: safeStorage, the OS
+   * keychain). Without it (web mode) they are kept in memory only and never written.
+   */
+  secrets?: SecretBox
 }
 
 type Handlers = { [M in LabMethod]: (params: LabParams<M>) => Promise<LabResult<M>> }
@@ -27,7 +42,9 @@ type Handlers = { [M in LabMethod]: (params: LabParams<M>) => Promise<LabResult<
  */
 export class Lab {
   readonly events = new EventEmitter<{ event: [LabEvent] }>()
-  private readonly nodes = new Map<string, EmbeddedNode>()
+  private readonly nodes = new Map<string, LabNode>()
+  /** Real server binaries, looked for once. */
+  private engines: Promise<RealEngine[]> | null = null
   private readonly basePort: number
   private readonly host: string
   private nextId = 1
@@ -39,18 +56,23 @@ export class Lab {
     this.basePort = opts.basePort ?? DEFAULT_BASE_PORT
     this.host = opts.host ?? '127.0.0.1'
     this.handlers = {
-      info: async () => ({ mode: this.opts.mode, dataDir: this.opts.dataDir, version: this.opts.version }),
+      info: async () => ({ mode: this.opts.mode, dataDir: this.opts.dataDir, version: this.opts.version, realEngines: await this.realEngines() }),
       listNodes: async () => this.list(),
-      addNode: (p) => this.serial(() => this.addNode(p.port)),
-      startNode: (p) => this.serial(() => this.startNode(p.id)),
-      stopNode: (p) => this.serial(() => this.stopNode(p.id)),
-      restartNode: (p) => this.serial(() => this.restartNode(p.id)),
-      crashNode: (p) => this.serial(() => this.crashNode(p.id)),
+      addNode: (p) => this.serial(() => this.addNode(p.port, p.engine ?? 'embedded')),
+      connectNode: (p) => this.serial(() => this.connectNode(p)),
+      discover: (p) => this.serial(() => this.discover(p.id)),
+      startNode: (p) => this.serial(() => this.startNode(this.allowed(p.id, 'start'))),
+      stopNode: (p) => this.serial(() => this.stopNode(this.allowed(p.id, 'stop'))),
+      restartNode: (p) => this.serial(() => this.restartNode(this.allowed(p.id, 'restart'))),
+      crashNode: (p) => this.serial(() => this.crashNode(this.allowed(p.id, 'crash'))),
       removeNode: (p) => this.serial(() => this.removeNode(p.id)),
       execute: (p) => this.execute(p.id, p.args, p.session ?? 'console'),
-      cutLink: async (p) => this.linkFault(p.id, (n) => n.setLinkCut(true)),
-      healLink: async (p) => this.linkFault(p.id, (n) => n.setLinkCut(false)),
-      setLinkLatency: async (p) => this.linkFault(p.id, (n) => n.setLinkLatency(p.ms))
+      closeSession: async (p) => (this.get(p.id).closeSession(p.session), {}),
+      cutLink: async (p) => this.linkFault(this.allowed(p.id, 'cutLink'), (n) => n.setLinkCut(true)),
+      healLink: async (p) => this.linkFault(this.allowed(p.id, 'healLink'), (n) => n.setLinkCut(false)),
+      setLinkLatency: async (p) => this.linkFault(this.allowed(p.id, 'setLinkLatency'), (n) => n.setLinkLatency(p.ms)),
+      // Transports validate the bound; callers in this process (tests, the shell) get it clamped.
+      tailLog: (p) => this.tailLog(p.id, Math.max(1, Math.min(TAIL_LINES_MAX, p.lines ?? TAIL_LINES_DEFAULT)))
     }
   }
 
@@ -61,7 +83,7 @@ export class Lab {
       if (saved) {
         for (const n of saved.nodes) this.nextId = Math.max(this.nextId, idNumber(n.id) + 1)
         for (const n of saved.nodes) {
-          const node = this.register(n.id, n.port)
+          const node = await this.restore(n)
           await this.startQuietly(node)
         }
       } else {
@@ -88,15 +110,30 @@ export class Lab {
   async close(): Promise<void> {
     await this.serial(async () => {
       // Stop = SHUTDOWN (saving per config); a node whose final save fails still goes down.
-      await Promise.all([...this.nodes.values()].map((n) => n.stop().catch(() => n.crash())))
+      // External servers are not ours to stop: the lab only lets go of its connections.
+      await Promise.all(
+        [...this.nodes.values()].map((n) => (n.engine === 'external' ? n.remove() : n.stop().catch(() => n.crash())))
+      )
     })
   }
 
-  private async addNode(port: number | undefined): Promise<NodeSnapshot> {
+  private realEngines(): Promise<RealEngine[]> {
+    this.engines ??= findRealEngines(this.opts.redisServer)
+    return this.engines
+  }
+
+  private async addNode(port: number | undefined, engine: 'embedded' | 'redis-server'): Promise<NodeSnapshot> {
     if (port !== undefined && this.portInUseByLab(port)) {
       throw new LabError(`Port ${port} is already used by a node of this lab`)
     }
-    const node = this.register(this.newId(), port ?? this.freeLabPort(this.basePort))
+    let binary: string | undefined
+    if (engine === 'redis-server') {
+      binary = (await this.realEngines())[0]?.path
+      if (!binary) throw new LabError('No redis-server or valkey-server binary found on PATH (or configured): only embedded nodes can be added')
+    }
+    const id = this.newId()
+    const at = port ?? this.freeLabPort(this.basePort)
+    const node = binary ? this.registerSpawned(id, at, binary) : this.register(id, at)
     // A port the user asked for is honoured or refused; a port we picked may move on.
     await this.startQuietly(node, port === undefined)
     if (node.status === 'failed') {
@@ -155,21 +192,91 @@ export class Lab {
     return { id }
   }
 
-  private linkFault(id: string, apply: (node: EmbeddedNode) => void): NodeSnapshot {
+  private async linkFault(id: string, apply: (node: LabNode) => void | Promise<void>): Promise<NodeSnapshot> {
     const node = this.get(id)
     try {
-      apply(node)
+      await apply(node)
     } catch (err) {
       throw new LabError((err as Error).message)
     }
     return node.snapshot()
   }
 
+  /** The node's id when its engine can do `action`; otherwise the refusal, with the engine's reason. */
+  private allowed(id: string, action: NodeAction): string {
+    const node = this.get(id)
+    const why = node.disabled()[action]
+    if (why) throw new LabError(`Cannot ${ACTION_WORDS[action]} ${node.host}:${node.port}: ${why}`)
+    return id
+  }
+
+  /** Adds a server the lab did not start; refused when unreachable, when AUTH fails, or when it may not be read. */
+  private async connectNode(p: ConnectParams): Promise<NodeSnapshot> {
+    const existing = this.findByAddress(p)
+    if (existing) throw new LabError(`${p.host}:${p.port} is already in the lab (${existing.id})`)
+    const { host, port, ...rest } = p
+    let node: ExternalNode
+    try {
+      node = await this.connectExternal({ id: this.newId(), host, port, ...rest })
+    } catch (err) {
+      throw new LabError((err as Error).message)
+    }
+    if (!node.loopback) {
+      this.emit({ type: 'notice', level: 'warning', nodeId: node.id, message: `${node.address} is not a loopback address (maybe another machine): what the lab does there changes that real server` })
+    }
+    await this.save()
+    return node.snapshot()
+  }
+
+  /**
+   * Follows INFO replication from a node through its whole tree, adding each server not yet in
+   * the lab as an external node (with the credentials of the node it started from).
+   */
+  private async discover(id: string): Promise<NodeSnapshot[]> {
+    const origin = this.get(id)
+    const creds: ExternalCredentials & { pollMs?: number } = origin instanceof ExternalNode ? origin.credentials : {}
+    const added: ExternalNode[] = []
+    const read = async (node: LabNode): Promise<ReplicationInfo> =>
+      (await sampleServer(node.consoleSession('discover'), `${node.host}:${node.port}`)).info
+    try {
+      await discoverTree(
+        { host: origin.host, port: origin.port },
+        {
+          known: async (addr) => {
+            const node = this.findByAddress(addr)
+            if (!node) return null
+            try {
+              return await read(node)
+            } finally {
+              node.closeSession('discover')
+            }
+          },
+          add: async (addr) => {
+            const node = await this.connectExternal({ id: this.newId(), host: addr.host, port: addr.port, ...creds })
+            added.push(node)
+            return node.lastSample!.info
+          },
+          skipped: (addr, why) =>
+            this.emit({ type: 'notice', level: 'warning', nodeId: id, message: `Discovery could not add ${addr.host}:${addr.port}: ${why}` })
+        }
+      )
+    } catch (err) {
+      throw new LabError((err as Error).message)
+    } finally {
+      if (added.length) await this.save()
+    }
+    return added.map((n) => n.snapshot())
+  }
+
+  private findByAddress(addr: Address): LabNode | undefined {
+    return [...this.nodes.values()].find((n) => sameAddress(n, addr))
+  }
+
   /**
    * Redis's classic data-loss trap: a master without persistence restarts empty, its
    * replicas resync to the empty data set and lose everything too. Say so loudly.
    */
-  private warnIfRestartingEmpty(node: EmbeddedNode): void {
+  private warnIfRestartingEmpty(node: LabNode): void {
     if (!node.emptyRestartRisk) return
     node.emptyRestartRisk = false
     this.emit({
@@ -191,6 +298,15 @@ export class Lab {
     }
   }
 
+  private async tailLog(id: string, lines: number): Promise<{ lines: string[] }> {
+    const node = this.get(id)
+    try {
+      return { lines: await node.tailLog(lines) }
+    } catch (err) {
+      throw new LabError((err as Error).message)
+    }
+  }
+
   private register(id: string, port: number): EmbeddedNode {
     const node = new EmbeddedNode({
       id,
@@ -198,15 +314,75 @@ export class Lab {
       port,
       dataDir: this.opts.dataDir,
       onChange: (n) => this.emit({ type: 'node-updated', node: n.snapshot() }),
-      onReplication: (n, event) => this.emit({ type: 'replication', nodeId: n.id, at: Date.now(), event })
+      onReplication: (n, event) => this.emit({ type: 'replication', nodeId: n.id, at: Date.now(), event }),
+      onConsolePush: (n, session, reply) => this.emit({ type: 'console-push', nodeId: n.id, session, reply })
     })
     this.nodes.set(id, node)
     this.emit({ type: 'node-added', node: node.snapshot() })
     return node
   }
 
+  private registerSpawned(id: string, port: number, binary: string): SpawnedNode {
+    const node = new SpawnedNode({ id, host: this.host, port, dataDir: this.opts.dataDir, binary, ...this.nodeCallbacks() })
+    this.nodes.set(id, node)
+    this.emit({ type: 'node-added', node: node.snapshot() })
+    return node
+  }
+
+  private registerExternal(opts: Omit<ConstructorParameters<typeof ExternalNode>[0], 'onChange'>): ExternalNode {
+    const node = new ExternalNode({ ...opts, ...this.secretBox(), ...this.nodeCallbacks() })
+    this.nodes.set(node.id, node)
+    this.emit({ type: 'node-added', node: node.snapshot() })
+    return node
+  }
+
+  /**
+   * A new external node joins the lab only once it answered: a server that refuses leaves no
+   * trace on the graph or the timeline (its events are dropped until it is registered).
+   */
+  private async connectExternal(opts: Omit<ConstructorParameters<typeof ExternalNode>[0], 'onChange'>): Promise<ExternalNode> {
+    const node = new ExternalNode({ ...opts, ...this.secretBox(), ...this.nodeCallbacks() })
+    await node.connect()
+    const twin = node.runId ? [...this.nodes.values()].find((n) => n instanceof ExternalNode && n.runId === node.runId) : undefined
+    if (twin) {
+      await node.remove()
+      throw new Error(`${node.address} is the server already in the lab as ${twin.host}:${twin.port} (${twin.id}): same run_id`)
+    }
+    this.nodes.set(node.id, node)
+    this.emit({ type: 'node-added', node: node.snapshot() })
+    return node
+  }
+
+  private secretBox(): { secrets?: SecretBox } {
+    return this.opts.secrets ? { secrets: this.opts.secrets } : {}
+  }
+
+  /** What every node engine tells the lab, turned into events. */
+  private nodeCallbacks() {
+    const ours = (n: LabNode): boolean => this.nodes.get(n.id) === n
+    return {
+      onChange: (n: LabNode) => ours(n) && this.emit({ type: 'node-updated', node: n.snapshot() }),
+      onReplication: (n: LabNode, event: ReplicationEvent) => ours(n) && this.emit({ type: 'replication', nodeId: n.id, at: Date.now(), event }),
+      onNotice: (n: LabNode, level: 'info' | 'warning' | 'error', message: string) => ours(n) && this.emit({ type: 'notice', level, message, nodeId: n.id }),
+      onConsolePush: (n: LabNode, session: string, reply: Reply) => ours(n) && this.emit({ type: 'console-push', nodeId: n.id, session, reply })
+    }
+  }
+
+  /** A node of lab.json, of whatever engine it was. */
+  private async restore(n: LabFileNode): Promise<LabNode> {
+    if (n.engine === 'external') {
+      return this.registerExternal(externalOptions(n, this.opts.secrets))
+    }
+    if (n.engine === 'redis-server') {
+      // The binary that ran it, else whatever is found now; with none, the start fails and says so.
+      const binary = n.binary ?? (await this.realEngines())[0]?.path ?? 'redis-server'
+      return this.registerSpawned(n.id, n.port, binary)
+    }
+    return this.register(n.id, n.port)
+  }
+
   /** Starts a node, reporting failure as an event and in the node's status rather than throwing. */
-  private async startQuietly(node: EmbeddedNode, moveIfTaken = true): Promise<void> {
+  private async startQuietly(node: LabNode, moveIfTaken = true): Promise<void> {
     const wanted = node.port
     try {
       await node.start({ moveIfTaken, avoid: this.usedPorts(node) })
@@ -219,15 +395,16 @@ export class Lab {
     }
   }
 
-  private get(id: string): EmbeddedNode {
+  private get(id: string): LabNode {
     const node = this.nodes.get(id)
     if (!node) throw new LabError(`No node with id ${id}`)
     return node
   }
 
-  private usedPorts(except?: EmbeddedNode): Set<number> {
+  /** Ports on this machine the lab's nodes hold (a remote server's port is another machine's). */
+  private usedPorts(except?: LabNode): Set<number> {
     const ports = new Set<number>()
-    for (const n of this.nodes.values()) if (n !== except) ports.add(n.port)
+    for (const n of this.nodes.values()) if (n !== except && isLoopbackHost(n.host)) ports.add(n.port)
     return ports
   }
 
@@ -250,7 +427,7 @@ export class Lab {
   private save(): Promise<void> {
     return writeLabFile(this.opts.dataDir, {
       version: 1,
-      nodes: [...this.nodes.values()].map((n) => ({ id: n.id, port: n.port }))
+      nodes: [...this.nodes.values()].map((n) => n.record())
     })
   }
 
@@ -263,6 +440,17 @@ export class Lab {
   private emit(event: LabEvent): void {
     this.events.emit('event', event)
   }
+}
+
+const ACTION_WORDS: Record<NodeAction, string> = {
+  start: 'start',
+  stop: 'stop',
+  restart: 'restart',
+  crash: 'crash',
+  remove: 'remove',
+  cutLink: 'cut the link of',
+  healLink: 'heal the link of',
+  setLinkLatency: 'set link latency on'
 }
 
 function idNumber(id: string): number {

@@ -17,6 +17,7 @@ import {
 } from '@shared/cli-format'
 import { bytesToText } from '@shared/reply'
 import { helpFor, parseCommandDocs, type CommandHelp } from '@shared/command-help'
+import type { Reply } from '@shared/reply'
 import { useLabStore } from './lab'
 
 /** A command line as echoed after its prompt, or what was printed for it. */
@@ -31,6 +32,35 @@ export interface ConsoleSession {
   /** What was typed before walking up the history. */
   draft: string
   prompt: PromptState
+  /** Set while a MONITOR or SUBSCRIBE streams into this console (until Stop / Ctrl+C). */
+  streaming: Streaming | null
+}
+
+export interface Streaming {
+  kind: 'monitor' | 'subscribe'
+  /** When the command was sent: redis-cli prints the elapsed time once Ctrl+C ends it. */
+  startedAt: number
+}
+
+/**
+ * The Lab API session of a node's console: a connection of its own, so what the GUI's
+ * actions send (on the default session) never lands on a console that is streaming.
+ */
+export const CONSOLE_SESSION = 'cli'
+
+/** redis-cli prints how long a command took when it took half a second or more. */
+export function elapsedLine(ms: number): string | null {
+  return ms >= 500 ? `(${(ms / 1000).toFixed(2)}s)` : null
+}
+
+/** Whether a reply puts the connection in push mode, as it does redis-cli's read loop. */
+export function streamingKind(args: readonly string[], reply: Reply, inMulti: boolean): Streaming['kind'] | null {
+  if (inMulti || reply.type === 'error') return null
+  const cmd = (args[0] ?? '').toLowerCase()
+  if (cmd === 'monitor') return reply.type === 'status' ? 'monitor' : null
+  if (cmd !== 'subscribe' && cmd !== 'psubscribe' && cmd !== 'ssubscribe') return null
+  const first = (reply.type === 'array' || reply.type === 'push') && reply.value ? reply.value[0] : undefined
+  return first && first.type === 'bulk' && first.value?.toLowerCase() === cmd ? 'subscribe' : null
 }
 
 /** linenoise's default history length. */
@@ -86,13 +116,22 @@ export const useConsolesStore = defineStore('consoles', () => {
   /** Per node: help built from that node's own COMMAND DOCS (so it shows what it supports). */
   const help = shallowRef<Record<string, Map<string, CommandHelp>>>({})
   const helpLoading = new Map<string, Promise<Map<string, CommandHelp> | null>>()
+  /** Nodes whose console waits for a reply, and pushes that arrived before it. */
+  const awaitingReply = new Set<string>()
+  const earlyPushes = new Map<string, Reply[]>()
   let entrySeq = 0
 
   function session(nodeId: string): ConsoleSession {
     let s = sessions.value[nodeId]
     if (!s) {
       const history = loadHistory(nodeId)
-      sessions.value[nodeId] = { entries: [], history, cursor: history.length, draft: '', prompt: initialPromptState() }
+      // A new console starts on a fresh connection, as a new redis-cli does: one left
+      // subscribed or monitoring by an earlier page (a reload mid-stream) would misread replies.
+      queues.set(
+        nodeId,
+        lab.closeSession(nodeId, CONSOLE_SESSION).catch(() => undefined)
+      )
+      sessions.value[nodeId] = { entries: [], history, cursor: history.length, draft: '', prompt: initialPromptState(), streaming: null }
       s = sessions.value[nodeId]!
     }
     return s
@@ -118,6 +157,7 @@ export const useConsolesStore = defineStore('consoles', () => {
   }
 
   function close(nodeId: string): void {
+    if (sessions.value[nodeId]?.streaming) void stop(nodeId)
     openIds.value = openIds.value.filter((id) => id !== nodeId)
   }
 
@@ -132,8 +172,8 @@ export const useConsolesStore = defineStore('consoles', () => {
     session(nodeId).entries = []
   }
 
-  function push(s: ConsoleSession, entry: ConsoleLine): void {
-    s.entries.push({ ...entry, id: ++entrySeq })
+  function push(s: ConsoleSession, ...lines: ConsoleLine[]): void {
+    s.entries.push(...lines.map((entry) => ({ ...entry, id: ++entrySeq })))
     if (s.entries.length > ENTRIES_MAX) s.entries.splice(0, s.entries.length - ENTRIES_MAX)
   }
 
@@ -197,19 +237,102 @@ export const useConsolesStore = defineStore('consoles', () => {
       return
     }
     echo()
+    const started = Date.now()
+    const cmd = repeated.args[0]!.toLowerCase()
+    const subscribing = (cmd === 'subscribe' || cmd === 'psubscribe' || cmd === 'ssubscribe') && !s.prompt.inMulti
     for (let i = 0; i < repeated.repeat; i++) {
       try {
-        const reply = await lab.execute(nodeId, repeated.args)
+        const inMulti = s.prompt.inMulti
+        awaitingReply.add(nodeId)
+        const reply = await lab.execute(nodeId, repeated.args, CONSOLE_SESSION)
+        // redis-cli says so before it reads the first reply of a subscription.
+        if (subscribing) push(s, { kind: 'output', text: 'Reading messages... (press Ctrl-C to quit)', error: false })
         push(s, { kind: 'output', text: display(cliOutput(repeated.args, reply)), error: reply.type === 'error' })
         s.prompt = nextPromptState(s.prompt, repeated.args, reply)
+        const kind = streamingKind(repeated.args, reply, inMulti)
+        if (kind) {
+          s.streaming = { kind, startedAt: started }
+          // Pushes that overtook the reply on the way (a SUBSCRIBE to several channels).
+          for (const early of earlyPushes.get(nodeId) ?? []) printPush(s, early)
+          return
+        }
       } catch (err) {
         fail(errorLine({ kind: 'failed', message: err instanceof Error ? err.message : String(err) }))
         return
+      } finally {
+        awaitingReply.delete(nodeId)
+        earlyPushes.delete(nodeId)
       }
       // A repeated command stops when its console is closed.
       if (!isOpen(nodeId) && repeated.repeat > 1) return
     }
+    // redis-cli also prints "(N.NNs)" after any command that took 500 ms; here the time would
+    // include the lab's transport, so it is shown only when a stream ends (see stop).
   }
+
+  function pushLine(reply: Reply): ConsoleLine {
+    return { kind: 'output', text: display(cliOutput([], reply)), error: reply.type === 'error' }
+  }
+
+  function printPush(s: ConsoleSession, reply: Reply): void {
+    push(s, pushLine(reply))
+  }
+
+  /**
+   * Streamed replies wait here for the next frame: a MONITOR on a busy node sends thousands
+   * a second, and one update per frame keeps the page responsive.
+   */
+  const streamed = new Map<string, Reply[]>()
+  let flushTimer: ReturnType<typeof setTimeout> | null = null
+
+  function flushStreamed(): void {
+    if (flushTimer) clearTimeout(flushTimer)
+    flushTimer = null
+    for (const [nodeId, replies] of streamed) {
+      const s = sessions.value[nodeId]
+      if (s?.streaming) push(s, ...replies.slice(-ENTRIES_MAX).map(pushLine))
+    }
+    streamed.clear()
+  }
+
+  /**
+   * Ends a MONITOR or SUBSCRIBE as redis-cli's Ctrl+C does: the connection is closed (the
+   * next command opens a new one, back in the same database), the terminal shows `^C` and
+   * how long the command ran.
+   */
+  async function stop(nodeId: string): Promise<void> {
+    const s = sessions.value[nodeId]
+    if (!s?.streaming) return
+    flushStreamed()
+    const { startedAt } = s.streaming
+    s.streaming = null
+    push(s, { kind: 'output', text: `^C${elapsedLine(Date.now() - startedAt) ?? ''}`, error: false })
+    try {
+      await lab.closeSession(nodeId, CONSOLE_SESSION)
+      // redis-cli reconnects with SELECT of the database it was in.
+      if (s.prompt.db !== 0) await lab.execute(nodeId, ['SELECT', String(s.prompt.db)], CONSOLE_SESSION)
+    } catch (err) {
+      push(s, { kind: 'output', text: errorLine({ kind: 'failed', message: err instanceof Error ? err.message : String(err) }), error: true })
+    }
+  }
+
+  function onPush(nodeId: string, reply: Reply): void {
+    const s = sessions.value[nodeId]
+    if (s?.streaming) {
+      const queued = streamed.get(nodeId) ?? []
+      queued.push(reply)
+      streamed.set(nodeId, queued)
+      flushTimer ??= setTimeout(flushStreamed, 16)
+    } else if (awaitingReply.has(nodeId)) {
+      const early = earlyPushes.get(nodeId) ?? []
+      early.push(reply)
+      earlyPushes.set(nodeId, early)
+    }
+  }
+
+  lab.onEvent((event) => {
+    if (event.type === 'console-push' && event.session === CONSOLE_SESSION) onPush(event.nodeId, event.reply)
+  })
 
   /** Fetches and caches the node's COMMAND DOCS; null when the node cannot answer. */
   function loadHelp(nodeId: string): Promise<Map<string, CommandHelp> | null> {
@@ -218,7 +341,8 @@ export const useConsolesStore = defineStore('consoles', () => {
     let pending = helpLoading.get(nodeId)
     if (!pending) {
       pending = lab
-        .execute(nodeId, ['COMMAND', 'DOCS'])
+        // Its own connection: the console's may be streaming a SUBSCRIBE.
+        .execute(nodeId, ['COMMAND', 'DOCS'], 'help')
         .then((reply) => {
           if (reply.type !== 'array') return null
           const table = markRaw(parseCommandDocs(reply))
@@ -242,6 +366,8 @@ export const useConsolesStore = defineStore('consoles', () => {
     const args = splitArgs(line)
     if (args !== null && args.length === 0) return Promise.resolve()
     const s = session(nodeId)
+    // A streaming console reads pushes only, as redis-cli does until Ctrl+C.
+    if (s.streaming) return Promise.resolve()
     if (!isSecret(args)) remember(nodeId, s, line)
     else {
       s.cursor = s.history.length
@@ -264,7 +390,10 @@ export const useConsolesStore = defineStore('consoles', () => {
       const present = new Set(list.map(([id]) => id))
       for (const [id, status] of list) {
         const s = sessions.value[id]
-        if (s && status !== 'running') s.prompt = initialPromptState()
+        if (s && status !== 'running') {
+          s.prompt = initialPromptState()
+          s.streaming = null
+        }
         if (status !== 'running' && help.value[id]) {
           const { [id]: _gone, ...rest } = help.value
           help.value = rest
@@ -274,5 +403,5 @@ export const useConsolesStore = defineStore('consoles', () => {
     }
   )
 
-  return { sessions, openIds, help, session, entries, prompt, isOpen, open, close, clear, transcript, historyUp, historyDown, run, loadHelp }
+  return { sessions, openIds, help, session, entries, prompt, isOpen, open, close, clear, transcript, historyUp, historyDown, run, stop, loadHelp }
 })

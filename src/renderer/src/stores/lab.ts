@@ -5,7 +5,7 @@
  */
 import { computed, ref } from 'vue'
 import { defineStore } from 'pinia'
-import type { LabClient, LabEvent, LabInfo, NodeSnapshot } from '@shared/api'
+import type { ConnectParams, LabClient, LabEvent, LabInfo, NodeSnapshot } from '@shared/api'
 import type { Reply } from '@shared/reply'
 import { isLabTransport, type ConnectionState } from '../transport/types'
 
@@ -170,10 +170,13 @@ export const useLabStore = defineStore('lab', () => {
     client = null
   }
 
-  async function addNode(port?: number): Promise<NodeSnapshot | null> {
+  async function addNode(port?: number, engine?: 'embedded' | 'redis-server'): Promise<NodeSnapshot | null> {
     adding.value = true
     try {
-      const snapshot = await requireClient().call('addNode', port === undefined ? {} : { port })
+      const params: { port?: number; engine?: 'embedded' | 'redis-server' } = {}
+      if (port !== undefined) params.port = port
+      if (engine !== undefined && engine !== 'embedded') params.engine = engine
+      const snapshot = await requireClient().call('addNode', params)
       upsert(snapshot)
       return snapshot
     } catch (err) {
@@ -254,7 +257,51 @@ export const useLabStore = defineStore('lab', () => {
     return requireClient().call('execute', session === undefined ? { id, args } : { id, args, session })
   }
 
+  /** Closes a session's connection: ends its MONITOR or SUBSCRIBE stream, as Ctrl+C in redis-cli. */
+  async function closeSession(id: string, session: string): Promise<void> {
+    await requireClient().call('closeSession', { id, session })
+  }
+
+  /** The end of the node's log file (the inspector's Log tab). */
+  function tailLog(id: string, lines?: number): Promise<{ lines: string[] }> {
+    return requireClient().call('tailLog', lines === undefined ? { id } : { id, lines })
+  }
+
+  /** Real server binaries the lab found: "Add node" offers engine redis-server when there is one. */
+  const realEngines = computed(() => info.value?.realEngines ?? [])
+
+  /**
+   * Connects a server the lab did not start. The password goes to the main process in this
+   * one call and is never sent back; failures come back as the result's message.
+   */
+  async function connectNode(params: ConnectParams): Promise<{ ok: true; node: NodeSnapshot } | { ok: false; message: string }> {
+    try {
+      const snapshot = await requireClient().call('connectNode', params)
+      upsert(snapshot)
+      return { ok: true, node: snapshot }
+    } catch (err) {
+      return { ok: false, message: messageOf(err) }
+    }
+  }
+
+  /** Adds the rest of a node's replication tree (external nodes); a failure becomes a notice. */
+  async function discover(id: string): Promise<NodeSnapshot[]> {
+    try {
+      const added = await requireClient().call('discover', { id })
+      for (const n of added) upsert(n)
+      const current = node(id)
+      notify('info', `Discovery from ${current ? nodeAddress(current) : id}: ${added.length === 0 ? 'no new servers' : `added ${added.map(nodeAddress).join(', ')}`}`, id)
+      return added
+    } catch (err) {
+      notify('error', `Discovery failed: ${messageOf(err)}`, id)
+      return []
+    }
+  }
+
   return {
+    realEngines,
+    connectNode,
+    discover,
     nodes,
     notices,
     connection,
@@ -276,6 +323,8 @@ export const useLabStore = defineStore('lab', () => {
     stopNode,
     nodeAction,
     linkFault,
-    execute
+    execute,
+    closeSession,
+    tailLog
   }
 })
