@@ -137,3 +137,14 @@ export function stringMatch(pattern: string, str: string, nocase = false): boole
   }
   return match(0, 0)
 }
+
+/**
+ * A copy of `src` in memory of its own (a stored value must not pin the socket chunk its
+ * argument was a view of). Cheaper than Buffer.from(buffer), which first works out what
+ * kind of source it was given.
+ */
+export function copyBytes(src: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(src.length)
+  out.set(src)
+  return out
+}

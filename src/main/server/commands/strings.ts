@@ -13,7 +13,7 @@ import type { Client } from '../client'
 import { rawEncodedStrings } from '../keyspace/db'
 import { WRONGTYPE_ERR } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
-import { string2ll } from '../util'
+import { copyBytes, string2ll } from '../util'
 import { ldAdd, ldFromBigInt, ldToHuman, parseLongDouble, type LongDouble } from './hashes'
 import { redisCommand } from './meta'
 import type { CommandSpec, KeySpecFlag } from './types'
@@ -272,7 +272,7 @@ function setGeneric(
     db.lookupWrite(key)
   }
   // Copy: the argument is a view of a socket chunk we must not pin.
-  db.set(key, Buffer.from(val), (flags & OBJ_KEEPTTL) !== 0)
+  db.set(key, copyBytes(val), (flags & OBJ_KEEPTTL) !== 0)
   c.modified(key)
   if (expire) {
     // Redis 7.0 stores a time in the past as it is: the key expires on its next access.
