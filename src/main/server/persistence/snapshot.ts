@@ -1,28 +1,29 @@
 /**
  * Forkless point-in-time RDB snapshots. Redis forks and lets the kernel copy pages on
- * write; here the snapshot is taken at beginSnapshot() (synchronously, O(databases)) and
- * serialised afterwards in small time slices while commands keep running:
+ * write; here the snapshot is taken at beginSnapshot() (synchronously) and serialised
+ * afterwards in small time slices while commands keep running:
  *
- * - Each database that had keys is read from the Map objects it held at the start. FLUSHDB,
- *   FLUSHALL and loads install fresh Maps and SWAPDB exchanges them, so the snapshot keeps
- *   reading the (then detached) old Maps and finds a database's state by Map identity.
- * - Keys are written in the order of the database's ScanIndex (keyspace/scan.ts), whose
- *   cursor is a position in hash space: every key present throughout whose hash is below
- *   the cursor has been written, exactly once, whatever was added, removed or resized
- *   meanwhile. So "already written?" is one hash comparison, with no per-key bookkeeping.
- * - Before a key not yet written changes (lookupWrite, set, delete, TTL changes, expiry
- *   deletions: RedisDb.cow), its pre-image is copied (toRdbValue) into the database's
- *   pending list and the key is marked seen; a key absent at that moment is being created:
- *   marked seen too. The iteration skips seen keys, so each key is written exactly once
- *   (Redis refuses duplicates) and keys created after the point in time never are.
+ * - The point in time is each database's keys and value references, copied into two
+ *   arrays at the start (O(keys), a few milliseconds per million keys: about what Redis's
+ *   fork costs in page tables). The serialisation then walks those arrays in order, with
+ *   no lookup per key (in a hash-order walk, a cache miss each and most of the cost).
+ * - Keys added afterwards are not in the arrays; keys deleted or replaced afterwards still
+ *   are, with the value they held. Only a value changed in place (a list pushed to, a hash
+ *   field set) needs a copy: before anything changes a key (lookupWrite, set, delete, TTL
+ *   changes, expiry deletions: RedisDb.cow), the value it holds then gets a pre-image
+ *   (toRdbValue) keyed by the value's identity, and the key's TTL is noted, each once.
+ *   Whether the walk already wrote that key does not matter: a pre-image of a value the
+ *   walk has passed is never read. Identity, not the key's name, because a name can be
+ *   deleted and created again and a value can move to another name (RENAME).
+ * - FLUSHDB, FLUSHALL and loads install fresh Maps and SWAPDB exchanges them, so a
+ *   database's state is found by the identity of the Map it held at the start.
  *
  * Several snapshots may run at once (a BGSAVE and a replica's full sync): each keeps its own
- * seen sets; a change costs one Map lookup per running snapshot.
+ * pre-images; a change costs a few Map lookups per running snapshot.
  */
 import type { RedisServer } from '../node'
 import type { RedisDb } from '../keyspace/db'
 import type { RedisValue } from '../keyspace/types'
-import { hashName, type ScanIndex } from '../keyspace/scan'
 import { encodingLimits } from '../keyspace/encoding-limits'
 import type { RdbValue } from '../rdb/reader'
 import { RdbFileWriter } from '../rdb/writer'
@@ -50,28 +51,24 @@ export interface RdbSnapshot {
 
 /** How long one slice may serialise before yielding to the event loop. */
 const SLICE_MS = 1
-/** Keys per ScanIndex step (the clock is read between steps). */
-const KEYS_PER_STEP = 128
-
-interface PendingEntry {
-  key: string
-  expire: number | undefined
-  value: RdbValue
-}
+/** Keys written between two reads of the clock. */
+const KEYS_PER_STEP = 256
 
 interface DbState {
   index: number
   dict: Map<string, RedisValue>
   expires: Map<string, number>
-  scanIndex: ScanIndex
-  keys: number
+  /** The point in time: keys and their values (null for SAVE's synchronous walk of the Map). */
+  keys: string[] | null
+  values: RedisValue[] | null
+  /** Next position in keys/values. */
+  pos: number
+  count: number
   volatile: number
-  /** Keys that changed (pre-imaged) or were created since the start. */
-  seen: Set<string>
-  pending: PendingEntry[]
+  /** Keys changed since the start, with the TTL they had then. */
+  touched: Map<string, number | undefined>
   started: boolean
-  /** ScanIndex cursor: keys hashing below it are written. */
-  cursor: number
+  done: boolean
 }
 
 /** Running snapshots per server (the RedisDb.cow dispatcher iterates them). */
@@ -116,6 +113,8 @@ export class Snapshot implements RdbSnapshot {
   private readonly writer: RdbFileWriter
   private readonly dbs: DbState[] = []
   private readonly byDict = new Map<Map<string, RedisValue>, DbState>()
+  /** Values as they were before an in-place change, by value identity. */
+  private readonly preImageOf = new Map<RedisValue, RdbValue>()
   private current = 0
   private headerDone = false
   private paused = false
@@ -124,13 +123,18 @@ export class Snapshot implements RdbSnapshot {
   private delivered = 0
   /** Keys whose value changed without passing a cow hook first (a bug if ever non-zero). */
   missedPreImages = 0
-  /** Pre-images copied because a key changed before it was written, and their rough size. */
+  /** Pre-images copied because a value changed in place during the snapshot, and their rough size. */
   preImages = 0
   preImageBytes = 0
 
+  /**
+   * `synchronous`: the caller serialises everything before anything else runs (SAVE,
+   * DEBUG RELOAD), so the Maps are walked directly and no point-in-time arrays are made.
+   */
   constructor(
     private readonly server: RedisServer,
-    private readonly opts: SnapshotOptions
+    private readonly opts: SnapshotOptions,
+    synchronous = false
   ) {
     this.writer = rdbWriterFor(server)
     for (const db of server.keyspace.dbs) {
@@ -139,13 +143,14 @@ export class Snapshot implements RdbSnapshot {
         index: db.id,
         dict: db.dict,
         expires: db.expires,
-        scanIndex: db.scanIndex,
-        keys: db.dict.size,
+        keys: synchronous ? null : Array.from(db.dict.keys()),
+        values: synchronous ? null : Array.from(db.dict.values()),
+        pos: 0,
+        count: db.dict.size,
         volatile: db.expires.size,
-        seen: new Set(),
-        pending: [],
+        touched: new Map(),
         started: false,
-        cursor: 0
+        done: false
       }
       this.dbs.push(st)
       this.byDict.set(st.dict, st)
@@ -157,23 +162,24 @@ export class Snapshot implements RdbSnapshot {
     return this.delivered
   }
 
-  /** RedisDb.cow: copies the pre-image of a key that is about to change. */
+  /** RedisDb.cow: keeps what a key held at the point in time before it changes. */
   beforeChange(db: RedisDb, key: string, after: boolean): void {
     const st = this.byDict.get(db.dict)
-    if (st === undefined) return
-    const seen = st.seen
-    if (seen.has(key) || hashName(key) < st.cursor) return
+    if (st === undefined || st.done) return
+    const touched = st.touched
     if (after) {
-      if (st.dict.has(key)) this.missedPreImages++
+      // Changed without a hook before: the value written may be the changed one.
+      if (!touched.has(key) && st.dict.has(key)) this.missedPreImages++
       return
     }
-    seen.add(key)
+    if (touched.has(key)) return
+    touched.set(key, st.expires.get(key))
     const v = st.dict.get(key)
-    if (v === undefined) return // being created after the point in time
-    this.preImages++
+    if (v === undefined || this.preImageOf.has(v)) return // being created, or kept already
     const value = toRdbValue(v)
+    this.preImageOf.set(v, value)
+    this.preImages++
     this.preImageBytes += key.length + roughSize(value)
-    st.pending.push({ key, expire: st.expires.get(key), value })
   }
 
   start(): void {
@@ -231,36 +237,16 @@ export class Snapshot implements RdbSnapshot {
       const st = this.dbs[this.current]!
       if (!st.started) {
         st.started = true
-        w.selectDb(st.index, st.keys, st.volatile)
+        w.selectDb(st.index, st.count, st.volatile)
       }
-      this.drainPending(st)
-      const { seen, dict, expires } = st
-      // Keys as strings and string values as Buffers go to the writer as they are: no
-      // per-key garbage for most keys. (seen and expires are often empty: skip the lookups.)
-      const emit = (key: string): void => {
-        if (seen.size !== 0 && seen.has(key)) return
-        const v = dict.get(key)!
-        const expire = expires.size !== 0 ? (expires.get(key) ?? null) : null
-        w.entry(key, expire, v instanceof Buffer ? v : toRdbValue(v))
+      if (st.keys === null) this.writeAll(st)
+      else if (!this.writeSome(st, deadline)) {
+        this.deliver(w.take())
+        return false
       }
-      if (budgetMs === Infinity && st.cursor === 0) {
-        // All at once (SAVE, DEBUG RELOAD): nothing can change meanwhile, so the hash-order
-        // cursor is not needed and the Map is walked in its own order, which spares the
-        // lookup per key (a cache miss each, most of the cost of a 1M-key save).
-        dict.forEach((v, key) => {
-          if (seen.size !== 0 && seen.has(key)) return
-          const expire = expires.size !== 0 ? (expires.get(key) ?? null) : null
-          w.entry(key, expire, v instanceof Buffer ? v : toRdbValue(v))
-        })
-      } else {
-        do st.cursor = st.scanIndex.scan(st.cursor, KEYS_PER_STEP, emit)
-        while (st.cursor !== 0 && performance.now() < deadline)
-      }
-      if (st.cursor === 0) {
-        this.drainPending(st)
-        this.byDict.delete(st.dict)
-        this.current++
-      }
+      st.done = true
+      this.byDict.delete(st.dict)
+      this.current++
       this.deliver(w.take())
       if (performance.now() >= deadline) break
     }
@@ -273,10 +259,43 @@ export class Snapshot implements RdbSnapshot {
     return true
   }
 
-  private drainPending(st: DbState): void {
-    if (st.pending.length === 0) return
-    for (const e of st.pending) this.writer.entry(e.key, e.expire ?? null, e.value)
-    st.pending = []
+  /** Writes the point-in-time arrays from st.pos until the deadline; true when at their end. */
+  private writeSome(st: DbState, deadline: number): boolean {
+    const keys = st.keys!
+    const values = st.values!
+    const { expires, touched } = st
+    const preImageOf = this.preImageOf
+    const w = this.writer
+    const n = keys.length
+    let pos = st.pos
+    while (pos < n) {
+      const stop = Math.min(n, pos + KEYS_PER_STEP)
+      for (; pos < stop; pos++) {
+        const key = keys[pos]!
+        const v = values[pos]!
+        let expire: number | null = null
+        if (touched.size !== 0 && touched.has(key)) expire = touched.get(key) ?? null
+        else if (expires.size !== 0) expire = expires.get(key) ?? null
+        const pre = preImageOf.size !== 0 ? preImageOf.get(v) : undefined
+        w.entry(key, expire, pre ?? (v instanceof Buffer ? v : toRdbValue(v)))
+      }
+      if (performance.now() >= deadline) break
+    }
+    st.pos = pos
+    if (pos < n) return false
+    st.keys = st.values = null
+    return true
+  }
+
+  /** Walks the live Map: only while nothing else can run (see the constructor). */
+  private writeAll(st: DbState): void {
+    const { expires } = st
+    const w = this.writer
+    // Keys as strings and string values as Buffers go to the writer as they are.
+    st.dict.forEach((v, key) => {
+      const expire = expires.size !== 0 ? (expires.get(key) ?? null) : null
+      w.entry(key, expire, v instanceof Buffer ? v : toRdbValue(v))
+    })
   }
 
   private deliver(chunks: Buffer[]): void {
@@ -292,6 +311,9 @@ export class Snapshot implements RdbSnapshot {
     this.ended = true
     unregister(this.server, this)
     this.byDict.clear()
+    // An aborted snapshot may live on in a caller's hands: let go of the point in time.
+    this.preImageOf.clear()
+    for (const st of this.dbs) st.keys = st.values = null
     this.opts.onEnd(err)
   }
 }
@@ -327,7 +349,7 @@ export function serializeRdb(server: RedisServer, aux?: [string, string | number
 export function serializeRdbChunks(server: RedisServer, aux?: [string, string | number][]): Buffer[] {
   const chunks: Buffer[] = []
   let failure: Error | null = null
-  const s = new Snapshot(server, { aux, onChunk: (c) => chunks.push(c), onEnd: (e) => (failure = e) })
+  const s = new Snapshot(server, { aux, onChunk: (c) => chunks.push(c), onEnd: (e) => (failure = e) }, true)
   try {
     s.runSlice(Infinity)
   } catch (err) {
