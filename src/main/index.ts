@@ -2,11 +2,12 @@
  * The Electron shell: one window, IPC forwarded to the lab. Thin on purpose; this is the
  * only file that imports electron.
  */
-import { app, BrowserWindow, ipcMain, session, shell, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell, type IpcMainInvokeEvent } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { validateCall, type LabEvent } from '../shared/api'
 import { IPC_CALL, IPC_EVENT, type IpcResult } from '../shared/ipc'
+import { safeStorageSecrets } from './electron-secrets'
 import { Lab } from './lab/lab'
 import { CONTENT_SECURITY_POLICY } from './web/static-files'
 import { version } from '../../package.json'
@@ -62,7 +63,9 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
 
   const basePort = Number(process.env.REPLICATION_LAB_BASE_PORT) || undefined
-  lab = new Lab({ dataDir: app.getPath('userData'), mode: 'electron', version, basePort })
+  // After 'ready': only then does safeStorage know whether the OS keychain is there.
+  const secrets = safeStorageSecrets(safeStorage)
+  lab = new Lab({ dataDir: app.getPath('userData'), mode: 'electron', version, basePort, ...(secrets ? { secrets } : {}) })
   lab.events.on('event', (event: LabEvent) => {
     if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT, event)
   })

@@ -5,11 +5,9 @@
  */
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchChromium } from '../helpers/chromium'
-import { freePort } from '../helpers/ports'
-import { startWebMode, type WebMode } from '../helpers/web-mode'
+import { openLabPage, type LabPage } from '../helpers/e2e-lab'
 
 async function redisCli(port: number, ...args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' })
@@ -25,8 +23,7 @@ function redisCliTyped(port: number, line: string): Promise<string> {
 }
 
 describe('console: completion, hints, help and streaming', () => {
-  let web: WebMode
-  let browser: Browser
+  let lab: LabPage
   let page: Page
   let ports: number[]
 
@@ -46,20 +43,12 @@ describe('console: completion, hints, help and streaming', () => {
   }
 
   beforeAll(async () => {
-    web = await startWebMode({ basePort: await freePort() })
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    page.setDefaultTimeout(10_000)
-    await page.goto(web.url)
-    const cards = page.getByRole('group', { name: /^node 127\.0\.0\.1:\d+$/ })
-    await cards.nth(2).waitFor({ timeout: 10_000 })
-    const names = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')!))
-    ports = names.map((n) => Number(n.split(':')[1])).sort((a, b) => a - b)
+    lab = await openLabPage({ viewport: { width: 1400, height: 900 } })
+    ;({ page, ports } = lab)
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await web?.stop()
+    await lab?.close()
   })
 
   test('Tab completes commands and subcommands as redis-cli does', async () => {

@@ -1,51 +1,25 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchChromium } from '../helpers/chromium'
-import { freePort } from '../helpers/ports'
-import { ROOT, startWebMode, type WebMode } from '../helpers/web-mode'
-
-const SHOTS = join(ROOT, 'test-results')
+import { SHOTS, openLabPage, openNodeConsole, shotsDir, type LabPage, type NodeConsole } from '../helpers/e2e-lab'
 /** A full sync waits repl-diskless-sync-delay (5 s, Redis's default) before it starts. */
 const SYNC_TIMEOUT = 30_000
 
 describe('the inspector in Chromium (web mode): a node looked at closely, from the real lab', () => {
-  let web: WebMode
-  let browser: Browser
+  let lab: LabPage
   let page: Page
   let ports: number[]
-  const consoles = new Map<number, Console>()
-
-  interface Console {
-    run(line: string): Promise<void>
-    ask(line: string): Promise<string>
-  }
+  const consoles = new Map<number, NodeConsole>()
 
   const card = (port: number): Locator => page.getByRole('group', { name: `node 127.0.0.1:${port}` })
   const inspector = (port: number): Locator => page.getByRole('complementary', { name: `Inspector of 127.0.0.1:${port}` })
   const tab = (name: string): Locator => page.getByRole('tablist', { name: 'Inspector views' }).getByRole('tab', { name })
 
-  async function consoleOf(port: number): Promise<Console> {
+  /** A node's console, opened once (a second click on its card's button would close it). */
+  async function consoleOf(port: number): Promise<NodeConsole> {
     const open = consoles.get(port)
     if (open) return open
-    await card(port).getByRole('button', { name: 'Open console' }).click()
-    const input = page.getByRole('textbox', { name: `Command for 127.0.0.1:${port}` })
-    const log = page.getByRole('log', { name: `Output of 127.0.0.1:${port}` })
-    async function run(line: string): Promise<void> {
-      const before = await log.locator('.line.command').count()
-      await input.fill(line)
-      await input.press('Enter')
-      await expect.poll(() => log.locator('.line.command').count()).toBe(before + 1)
-    }
-    async function ask(line: string): Promise<string> {
-      const replies = log.locator('.line.reply')
-      const before = await replies.count()
-      await run(line)
-      await expect.poll(() => replies.count()).toBe(before + 1)
-      return replies.last().innerText()
-    }
-    const c = { run, ask }
+    const c = await openNodeConsole(page, port)
     consoles.set(port, c)
     return c
   }
@@ -62,28 +36,13 @@ describe('the inspector in Chromium (web mode): a node looked at closely, from t
     page.getByRole('table', { name: `INFO replication of 127.0.0.1:${port}` }).locator(`tr[data-field="${field}"] td`).innerText()
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    web = await startWebMode({ basePort: await freePort() })
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-    page.setDefaultTimeout(10_000)
-    await page.goto(web.url)
-    const cards = page.getByRole('group', { name: /^node 127\.0\.0\.1:\d+$/ })
-    await cards.nth(2).waitFor({ timeout: 10_000 })
-    const names = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')!))
-    ports = names.map((n) => Number(n.split(':')[1])).sort((a, b) => a - b)
-    const box = async (): Promise<string> => JSON.stringify(await cards.first().boundingBox())
-    for (let tries = 0; ; tries++) {
-      const before = await box()
-      await new Promise((r) => setTimeout(r, 300))
-      if (before === (await box())) break
-      if (tries === 30) throw new Error('the cards never stopped moving')
-    }
+    shotsDir()
+    lab = await openLabPage({ viewport: { width: 1440, height: 900 }, settle: true })
+    ;({ page, ports } = lab)
   }, 60_000)
 
   afterAll(async () => {
-    await browser?.close()
-    await web?.stop()
+    await lab?.close()
   })
 
   test('one master, two replicas, made as a person would: SLAVEOF in each replica\'s console', async () => {

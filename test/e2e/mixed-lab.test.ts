@@ -3,74 +3,36 @@
  * the header) with two embedded replicas, writes, DEBUG DIGEST equal on all three; then a
  * server the lab did not start, connected with "Connect to server…" and its tree discovered.
  */
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchChromium } from '../helpers/chromium'
+import { SHOTS, nodeCards, openLabPage, openNodeConsole, portsOf, settleCards, shotsDir, type LabPage, type NodeConsole } from '../helpers/e2e-lab'
 import { freePort } from '../helpers/ports'
 import { startRedisServer, type RealRedis } from '../helpers/redis-server'
-import { ROOT, startWebMode, type WebMode } from '../helpers/web-mode'
-
-const SHOTS = join(ROOT, 'test-results')
 const SYNC = { timeout: 30_000, interval: 250 }
 
 describe('web mode in Chromium: real and embedded nodes side by side', () => {
-  let web: WebMode
-  let browser: Browser
+  let lab: LabPage
   let page: Page
   let embedded: number[]
   const servers: RealRedis[] = []
 
   const card = (port: number): Locator => page.getByRole('group', { name: `node 127.0.0.1:${port}` })
-  const cards = (): Locator => page.getByRole('group', { name: /^node 127\.0\.0\.1:\d+$/ })
+  const cards = (): Locator => nodeCards(page)
   const lastCommand = (): Locator => page.getByTestId('command').last()
 
-  async function portsOf(list: Locator): Promise<number[]> {
-    const names = await list.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')!))
-    return names.map((n) => Number(n.split(':')[1])).sort((a, b) => a - b)
-  }
-
-  async function consoleOf(port: number): Promise<{ ask(line: string): Promise<string> }> {
-    await card(port).getByRole('button', { name: 'Open console' }).click()
-    const input = page.getByRole('textbox', { name: `Command for 127.0.0.1:${port}` })
-    const log = page.getByRole('log', { name: `Output of 127.0.0.1:${port}` })
-    return {
-      async ask(line: string): Promise<string> {
-        const replies = log.locator('.line.reply')
-        const before = await replies.count()
-        await input.fill(line)
-        await input.press('Enter')
-        await expect.poll(() => replies.count()).toBe(before + 1)
-        return replies.last().innerText()
-      }
-    }
-  }
-
-  async function settle(): Promise<void> {
-    const box = async (): Promise<string> => JSON.stringify(await cards().first().boundingBox())
-    for (let tries = 0; tries < 30; tries++) {
-      const before = await box()
-      await new Promise((r) => setTimeout(r, 300))
-      if (before === (await box())) return
-    }
-  }
+  const consoleOf = (port: number): Promise<NodeConsole> => openNodeConsole(page, port)
+  const settle = (): Promise<void> => settleCards(page, { orThrow: false })
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    web = await startWebMode({ basePort: await freePort() })
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } })
-    page.setDefaultTimeout(10_000)
-    await page.goto(web.url)
-    await cards().nth(2).waitFor({ timeout: 10_000 })
-    embedded = await portsOf(cards())
+    shotsDir()
+    lab = await openLabPage({ viewport: { width: 1500, height: 950 } })
+    ;({ page, ports: embedded } = lab)
     await settle()
   }, 60_000)
 
   afterAll(async () => {
-    await browser?.close()
-    await web?.stop()
+    await lab?.close()
     await Promise.all(servers.map((s) => s.stop()))
   })
 

@@ -5,11 +5,9 @@
  * steps tick when the lab's state shows they happened, whether "Do it" or a person typing
  * in a console made them happen.
  */
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchChromium } from '../helpers/chromium'
-import { freePort } from '../helpers/ports'
-import { startWebMode, type WebMode } from '../helpers/web-mode'
+import { nodeCard, nodeCards, openLabPage, portsOf } from '../helpers/e2e-lab'
 
 /** A full sync waits repl-diskless-sync-delay (5 s, Redis's default) before it starts. */
 const SYNC_TIMEOUT = 30_000
@@ -23,13 +21,14 @@ interface Ui {
   ports(): Promise<number[]>
   steps(): Locator
   states(): Promise<string[]>
+  close(): Promise<void>
 }
 
-async function open(page: Page, url: string): Promise<Ui> {
-  await page.goto(url)
-  const cards = page.getByRole('group', { name: /^node 127\.0\.0\.1:\d+$/ })
-  await cards.nth(2).waitFor({ timeout: 10_000 })
-  const card = (port: number): Locator => page.getByRole('group', { name: `node 127.0.0.1:${port}` })
+/** A fresh lab (web mode) in Chromium, and how the tests drive it. */
+async function openUi(): Promise<Ui> {
+  const lab = await openLabPage({ viewport: { width: 1500, height: 950 } })
+  const page = lab.page
+  const card = (port: number): Locator => nodeCard(page, port)
   const input = (port: number): Locator => page.getByRole('textbox', { name: `Command for 127.0.0.1:${port}` })
   const log = (port: number): Locator => page.getByRole('log', { name: `Output of 127.0.0.1:${port}` })
   async function type(port: number, line: string): Promise<void> {
@@ -40,14 +39,12 @@ async function open(page: Page, url: string): Promise<Ui> {
   const steps = (): Locator => page.getByRole('list', { name: 'Walkthrough steps' }).getByRole('listitem')
   return {
     page,
+    close: () => lab.close(),
     card,
     type,
     steps,
     states: () => steps().evaluateAll((els) => els.map((e) => e.getAttribute('data-state')!)),
-    async ports() {
-      const names = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')!))
-      return names.map((n) => Number(n.split(':')[1])).sort((a, b) => a - b)
-    },
+    ports: () => portsOf(nodeCards(page)),
     async links() {
       const items = page.getByRole('list', { name: 'Replication links' }).getByRole('listitem')
       const rows = await items.evaluateAll((els) => els.map((e) => ({ text: (e as HTMLElement).innerText, state: e.getAttribute('data-state')! })))
@@ -73,21 +70,14 @@ async function choose(ui: Ui, name: RegExp): Promise<void> {
 }
 
 describe('scenario presets', () => {
-  let web: WebMode
-  let browser: Browser
   let ui: Ui
 
   beforeAll(async () => {
-    web = await startWebMode({ basePort: await freePort() })
-    browser = await launchChromium()
-    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } })
-    page.setDefaultTimeout(10_000)
-    ui = await open(page, web.url)
+    ui = await openUi()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await web?.stop()
+    await ui?.close()
   })
 
   test('One master + two replicas: asks first, runs REPLICAOF on two nodes, links come up', async () => {
@@ -162,21 +152,14 @@ describe('scenario presets', () => {
 })
 
 describe('guided walkthrough of the classic lesson', () => {
-  let web: WebMode
-  let browser: Browser
   let ui: Ui
 
   beforeAll(async () => {
-    web = await startWebMode({ basePort: await freePort() })
-    browser = await launchChromium()
-    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } })
-    page.setDefaultTimeout(10_000)
-    ui = await open(page, web.url)
+    ui = await openUi()
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await web?.stop()
+    await ui?.close()
   })
 
   test('steps tick as the lab changes, by "Do it" or by typing in a console', async () => {

@@ -1,18 +1,12 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { launchChromium } from '../helpers/chromium'
-import { freePort } from '../helpers/ports'
-import { ROOT, startWebMode, type WebMode } from '../helpers/web-mode'
-
-const SHOTS = join(ROOT, 'test-results')
+import { SHOTS, openLabPage, openNodeConsole, shotsDir, type LabPage, type NodeConsole } from '../helpers/e2e-lab'
 /** A full sync waits repl-diskless-sync-delay (5 s, Redis's default) before it starts. */
 const SYNC_TIMEOUT = 30_000
 
 describe('web mode in Chromium: one master, two replicas built with the GUI only', () => {
-  let web: WebMode
-  let browser: Browser
+  let lab: LabPage
   let page: Page
   let ports: number[]
 
@@ -20,53 +14,16 @@ describe('web mode in Chromium: one master, two replicas built with the GUI only
   const links = (): Locator => page.getByRole('list', { name: 'Replication links' }).getByRole('listitem')
   const lastCommand = (): Locator => page.getByTestId('command').last()
 
-  async function consoleOf(port: number): Promise<{ run(line: string): Promise<void>; ask(line: string): Promise<string>; log: Locator }> {
-    await card(port).getByRole('button', { name: 'Open console' }).click()
-    const input = page.getByRole('textbox', { name: `Command for 127.0.0.1:${port}` })
-    const log = page.getByRole('log', { name: `Output of 127.0.0.1:${port}` })
-    async function run(line: string): Promise<void> {
-      const before = await log.locator('.line.command').count()
-      await input.fill(line)
-      await input.press('Enter')
-      await expect.poll(() => log.locator('.line.command').count()).toBe(before + 1)
-    }
-    /** Runs a line and returns its reply, once it is in. */
-    async function ask(line: string): Promise<string> {
-      const replies = log.locator('.line.reply')
-      const before = await replies.count()
-      await run(line)
-      await expect.poll(() => replies.count()).toBe(before + 1)
-      return replies.last().innerText()
-    }
-    return { log, run, ask }
-  }
+  const consoleOf = (port: number): Promise<NodeConsole> => openNodeConsole(page, port)
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true })
-    web = await startWebMode({ basePort: await freePort() })
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    // Fail an action with Playwright's own message before the test's timeout hides it.
-    page.setDefaultTimeout(10_000)
-    await page.goto(web.url)
-    const cards = page.getByRole('group', { name: /^node 127\.0\.0\.1:\d+$/ })
-    await cards.nth(2).waitFor({ timeout: 10_000 })
-    const names = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')!))
-    ports = names.map((n) => Number(n.split(':')[1])).sort((a, b) => a - b)
-    // The canvas fits the view once the cards are measured: wait until they stop moving,
-    // or a first click can land where a card was a moment ago.
-    const box = async (): Promise<string> => JSON.stringify(await cards.first().boundingBox())
-    for (let tries = 0; ; tries++) {
-      const before = await box()
-      await new Promise((r) => setTimeout(r, 300))
-      if (before === (await box())) break
-      if (tries === 30) throw new Error('the cards never stopped moving')
-    }
+    shotsDir()
+    lab = await openLabPage({ viewport: { width: 1400, height: 900 }, settle: true })
+    ;({ page, ports } = lab)
   })
 
   afterAll(async () => {
-    await browser?.close()
-    await web?.stop()
+    await lab?.close()
   })
 
   test('Replicate from… shows and runs exactly SLAVEOF; impossible choices are refused with the reason', async () => {

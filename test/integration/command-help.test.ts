@@ -4,10 +4,8 @@
  */
 import { execFile } from 'node:child_process'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { completions, helpFor, hintFor, parseCommandDocs, type CommandHelp } from '../../src/shared/command-help'
-import type { Reply } from '../../src/shared/reply'
-import { ReplyReader } from '../../src/main/server/resp/reply-reader'
-import { RawConn } from '../helpers/raw-conn'
+import { completions, helpFor, hintFor, type CommandHelp } from '../../src/shared/command-help'
+import { commandHelpOf } from '../helpers/command-docs'
 import { startRedisServer, type RealRedis } from '../helpers/redis-server'
 
 let real: RealRedis
@@ -15,11 +13,7 @@ let help: Map<string, CommandHelp>
 
 beforeAll(async () => {
   real = await startRedisServer()
-  const conn = await RawConn.open(real.port)
-  const raw = await conn.call('COMMAND', 'DOCS')
-  conn.close()
-  const [reply] = new ReplyReader().push(Buffer.from(raw, 'latin1')) as Reply[]
-  help = parseCommandDocs(reply!)
+  help = await commandHelpOf(real.port)
 })
 afterAll(async () => {
   await real?.stop()

@@ -6,10 +6,8 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { completions, hintFor, parseCommandDocs, type CommandHelp } from '../../src/shared/command-help'
-import type { Reply } from '../../src/shared/reply'
-import { ReplyReader } from '../../src/main/server/resp/reply-reader'
-import { RawConn } from '../helpers/raw-conn'
+import { completions, hintFor, type CommandHelp } from '../../src/shared/command-help'
+import { commandHelpOf } from '../helpers/command-docs'
 import { REDIS_CLI_BIN, startRedisServer, type RealRedis } from '../helpers/redis-server'
 
 let real: RealRedis
@@ -22,11 +20,7 @@ const prompt = (): string => `127.0.0.1:${real.port}> `
 
 beforeAll(async () => {
   real = await startRedisServer()
-  const conn = await RawConn.open(real.port)
-  const raw = await conn.call('COMMAND', 'DOCS')
-  conn.close()
-  const [reply] = new ReplyReader().push(Buffer.from(raw, 'latin1')) as Reply[]
-  help = parseCommandDocs(reply!)
+  help = await commandHelpOf(real.port)
   // A wide terminal, so linenoise never runs out of columns for a hint.
   cli = spawn('script', ['-qfc', `stty cols 500 rows 50; ${REDIS_CLI_BIN} -p ${real.port}`, '/dev/null'])
   cli.stdout.on('data', (d: Buffer) => (screen += d.toString('latin1')))

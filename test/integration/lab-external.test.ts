@@ -10,26 +10,16 @@ import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import type { LabEvent, NodeSnapshot } from '../../src/shared/api'
-import type { Reply } from '../../src/shared/reply'
+import type { NodeSnapshot } from '../../src/shared/api'
 import { Lab } from '../../src/main/lab/lab'
 import type { SecretBox } from '../../src/main/lab/lab-node'
 import { freePort } from '../helpers/ports'
+import { cleanups, emptyLab, openLab, redisCli, run, runCleanups } from '../helpers/lab'
 import { startRedisServer, type RealRedis } from '../helpers/redis-server'
 import { tempDir } from '../helpers/web-mode'
 
 const SYNC = { timeout: 30_000, interval: 200 }
 const PASSWORD = 'hunter2-s3cret'
-
-async function redisCli(port: number, ...args: string[]): Promise<string> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' })
-    return (stdout + stderr).trim()
-  } catch (err) {
-    const { stdout, stderr } = err as { stdout: string; stderr: string }
-    return (stdout + stderr).trim()
-  }
-}
 
 /** expect.poll for hooks (it works only inside tests). */
 async function waitFor(ok: () => Promise<boolean>, ms = 30_000): Promise<void> {
@@ -40,33 +30,12 @@ async function waitFor(ok: () => Promise<boolean>, ms = 30_000): Promise<void> {
   }
 }
 
-const cleanups: (() => Promise<unknown> | void)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
-
-async function emptyLab(dataDir = tempDir()): Promise<{ lab: Lab; events: LabEvent[]; dataDir: string }> {
-  writeFileSync(join(dataDir, 'lab.json'), JSON.stringify({ version: 1, nodes: [] }))
-  return openLab(dataDir)
-}
-
-async function openLab(dataDir: string): Promise<{ lab: Lab; events: LabEvent[]; dataDir: string }> {
-  const lab = new Lab({ dataDir, mode: 'web', version: 'test', basePort: await freePort() })
-  const events: LabEvent[] = []
-  lab.events.on('event', (e) => events.push(e))
-  cleanups.push(() => lab.close())
-  await lab.open()
-  return { lab, events, dataDir }
-}
+afterEach(runCleanups)
 
 async function byPort(lab: Lab, port: number): Promise<NodeSnapshot> {
   const n = (await lab.call('listNodes', {})).find((x) => x.port === port)
   if (!n) throw new Error(`no node on port ${port}`)
   return n
-}
-
-function run(lab: Lab, id: string, ...args: string[]): Promise<Reply> {
-  return lab.call('execute', { id, args })
 }
 
 describe('external servers: a tree of 1 master, 2 replicas and 1 chained replica', () => {

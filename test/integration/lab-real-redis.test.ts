@@ -3,30 +3,17 @@
  * it writes as for embedded nodes, reads their logs, stops them with SHUTDOWN, crashes them
  * with SIGKILL, polls them over the protocol, and mixes them with embedded nodes.
  */
-import { execFile } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterEach, describe, expect, test } from 'vitest'
-import type { LabEvent, NodeSnapshot } from '../../src/shared/api'
+import type { NodeSnapshot } from '../../src/shared/api'
 import type { Reply } from '../../src/shared/reply'
 import { Lab } from '../../src/main/lab/lab'
 import { freePort } from '../helpers/ports'
-import { tempDir } from '../helpers/web-mode'
+import { cleanups, emptyLab, redisCli, run, runCleanups } from '../helpers/lab'
 
 const SYNC = { timeout: 30_000, interval: 200 }
-
-/** Async on purpose: embedded nodes live in this process, so a sync child would deadlock them. */
-async function redisCli(port: number, ...args: string[]): Promise<string> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' })
-    return (stdout + stderr).trim()
-  } catch (err) {
-    const { stdout, stderr } = err as { stdout: string; stderr: string }
-    return (stdout + stderr).trim()
-  }
-}
 
 function alive(pid: number): boolean {
   try {
@@ -37,29 +24,13 @@ function alive(pid: number): boolean {
   }
 }
 
-const cleanups: (() => Promise<unknown> | void)[] = []
 /** Every redis-server the tests saw: killed by PID at the end whatever happened. */
 const pids = new Set<number>()
 afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
+  await runCleanups()
   for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL')
   pids.clear()
 })
-
-/** A lab with no nodes yet (lab.json says so, so the tutorial's three are not made). */
-async function emptyLab(dataDir = tempDir()): Promise<{ lab: Lab; events: LabEvent[]; dataDir: string }> {
-  if (!existsSync(join(dataDir, 'lab.json'))) writeFileSync(join(dataDir, 'lab.json'), JSON.stringify({ version: 1, nodes: [] }))
-  const lab = new Lab({ dataDir, mode: 'web', version: 'test', basePort: await freePort() })
-  const events: LabEvent[] = []
-  lab.events.on('event', (e) => events.push(e))
-  cleanups.push(() => lab.close())
-  await lab.open()
-  return { lab, events, dataDir }
-}
-
-async function run(lab: Lab, id: string, ...args: string[]): Promise<Reply> {
-  return lab.call('execute', { id, args })
-}
 
 function text(reply: Reply): string {
   if (reply.type === 'bulk' || reply.type === 'status' || reply.type === 'error') return reply.value ?? ''

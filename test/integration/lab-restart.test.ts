@@ -5,45 +5,17 @@
  * what the node reads back, so a replicaof line survives a restart and a replica made by
  * REPLICAOF alone is a master again after one.
  */
-import { execFile } from 'node:child_process'
 import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterEach, describe, expect, test } from 'vitest'
 import { Lab } from '../../src/main/lab/lab'
-import { validateCall, type LabEvent } from '../../src/shared/api'
+import { validateCall } from '../../src/shared/api'
 import type { Reply } from '../../src/shared/reply'
 import { freePort } from '../helpers/ports'
+import { cleanups, openLab, redisCli, run, runCleanups } from '../helpers/lab'
 import { tempDir } from '../helpers/web-mode'
 
-async function redisCli(port: number, ...args: string[]): Promise<string> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' })
-    return (stdout + stderr).trim()
-  } catch (err) {
-    const { stdout, stderr } = err as { stdout: string; stderr: string }
-    return (stdout + stderr).trim()
-  }
-}
-
-const cleanups: (() => Promise<unknown> | void)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
-
-async function openLab(): Promise<{ lab: Lab; events: LabEvent[]; dataDir: string }> {
-  const dataDir = tempDir()
-  const lab = new Lab({ dataDir, mode: 'web', version: 'test', basePort: await freePort() })
-  const events: LabEvent[] = []
-  lab.events.on('event', (e) => events.push(e))
-  cleanups.push(() => lab.close())
-  await lab.open()
-  return { lab, events, dataDir }
-}
-
-function run(lab: Lab, id: string, ...args: string[]): Promise<Reply> {
-  return lab.call('execute', { id, args })
-}
+afterEach(runCleanups)
 
 const OK: Reply = { type: 'status', value: 'OK' }
 const bulk = (value: string | null): Reply => ({ type: 'bulk', value })

@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
@@ -7,37 +5,15 @@ import { afterEach, describe, expect, test } from 'vitest'
 import type { LabEvent } from '../../src/shared/api'
 import { Lab } from '../../src/main/lab/lab'
 import { freePort } from '../helpers/ports'
+import { cleanups, openLab, redisCli, runCleanups } from '../helpers/lab'
 import { tempDir } from '../helpers/web-mode'
-
-/** Async on purpose: the servers live in this process, so a sync child would deadlock them. */
-async function redisCli(port: number, ...args: string[]): Promise<string> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' })
-    return (stdout + stderr).trim()
-  } catch (err) {
-    const { stdout, stderr } = err as { stdout: string; stderr: string }
-    return (stdout + stderr).trim()
-  }
-}
 
 function occupy(port: number): Promise<Server> {
   const s = createServer()
   return new Promise((r) => s.listen(port, '127.0.0.1', () => r(s)))
 }
 
-const cleanups: (() => Promise<unknown> | void)[] = []
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!()
-})
-
-async function openLab(dataDir = tempDir(), basePort?: number): Promise<{ lab: Lab; events: LabEvent[]; dataDir: string }> {
-  const lab = new Lab({ dataDir, mode: 'web', version: 'test', basePort: basePort ?? (await freePort()) })
-  const events: LabEvent[] = []
-  lab.events.on('event', (e) => events.push(e))
-  cleanups.push(() => lab.close())
-  await lab.open()
-  return { lab, events, dataDir }
-}
+afterEach(runCleanups)
 
 describe('the lab', () => {
   test('first launch: three running masters that redis-cli can talk to, each with its own redis.conf', async () => {

@@ -1,5 +1,4 @@
 import { rm, unlink, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { NodeAction, NodeReplication, NodeSnapshot, NodeStatus } from '../../shared/api'
 import type { ReplicationEvent } from '../../shared/replication-events'
 import type { Reply } from '../../shared/reply'
@@ -12,7 +11,7 @@ import { ConsoleSession } from './console-session'
 import type { LabFileNode } from './lab-file'
 import type { LabNode } from './lab-node'
 import { LinkFaults } from './link-faults'
-import { tailFile } from './log-tail'
+import { SessionPool, nodeSnapshot, nodeDir, tailNodeLog } from './node-base'
 import { ensureNodeConfig, nodeConfigPath, readNodeConfig, setNodeConfigPort } from './node-config'
 
 const PORT_SEARCH_SPAN = 100
@@ -44,9 +43,6 @@ export interface EmbeddedNodeOptions {
   onConsolePush?(node: EmbeddedNode, session: string, reply: Reply): void
 }
 
-/** Sessions per node: a few consoles and the inspector; more would be a renderer bug. */
-const MAX_SESSIONS = 16
-
 /** How often replication state (offsets, lag, link) is sampled for the UI. */
 const SAMPLE_MS = 1000
 
@@ -72,7 +68,7 @@ export class EmbeddedNode implements LabNode {
   /** The end of the running server's shutdown, once it has begun. */
   private finished: Promise<void> | null = null
   /** The lab's connections to the server, by session name (the console, the inspector…). */
-  private readonly sessions = new Map<string, ConsoleSession>()
+  private readonly sessions = new SessionPool<ConsoleSession>()
   private keys = 0
   private keysTimer: NodeJS.Timeout | null = null
   /** Link faults the lab applies (kept across restarts of the node, like a network would). */
@@ -90,7 +86,7 @@ export class EmbeddedNode implements LabNode {
   }
 
   get dir(): string {
-    return join(this.opts.dataDir, 'nodes', this.id)
+    return nodeDir(this.opts.dataDir, this.id)
   }
 
   get configPath(): string {
@@ -98,19 +94,11 @@ export class EmbeddedNode implements LabNode {
   }
 
   snapshot(): NodeSnapshot {
-    const snap: NodeSnapshot = {
-      id: this.id,
-      host: this.host,
-      port: this.port,
-      status: this.status,
+    return nodeSnapshot(this, {
       role: this.server?.replication.isReplica ? 'replica' : 'master',
       keys: this.keys,
-      engine: this.engine
-    }
-    if (this.portNote) snap.portNote = this.portNote
-    if (this.error) snap.error = this.error
-    if (this.server && this.replication) snap.replication = this.replication
-    return snap
+      replication: this.server ? this.replication : undefined
+    })
   }
 
   /** The embedded engine does everything the lab offers. */
@@ -331,28 +319,21 @@ export class EmbeddedNode implements LabNode {
     const name = `${this.host}:${this.port}`
     if (path === undefined) throw new Error(`Node ${name} has not read its config yet, so it has no log file`)
     if (path === '') throw new Error(`Node ${name} has no log file (logfile "" in its redis.conf)`)
-    try {
-      return await tailFile(path, lines)
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`Node ${name} has no log file at ${path} yet`)
-      throw new Error(`Could not read the log of ${name} (${path}): ${(err as Error).message}`)
-    }
+    return tailNodeLog(name, path, lines)
   }
 
   consoleSession(name = 'console'): ConsoleSession {
     if (this.status !== 'running') throw new Error(`Node ${this.host}:${this.port} is ${this.status}`)
-    let session = this.sessions.get(name)
-    if (!session) {
-      if (this.sessions.size >= MAX_SESSIONS) throw new Error(`Node ${this.host}:${this.port} has ${MAX_SESSIONS} sessions open already`)
-      session = new ConsoleSession(this.host, this.port, (reply) => this.opts.onConsolePush?.(this, name, reply))
-      this.sessions.set(name, session)
-    }
-    return session
+    return this.sessions.get(
+      name,
+      `${this.host}:${this.port}`,
+      () => new ConsoleSession(this.host, this.port, (reply) => this.opts.onConsolePush?.(this, name, reply))
+    )
   }
 
   /** Closes one session's connection (ends its MONITOR or SUBSCRIBE); harmless when none is open. */
   closeSession(name: string): void {
-    this.sessions.get(name)?.close()
+    this.sessions.close(name)
   }
 
   /** finishShutdown's last steps, once per server. */
@@ -370,8 +351,7 @@ export class EmbeddedNode implements LabNode {
   }
 
   private detach(): void {
-    for (const session of this.sessions.values()) session.close()
-    this.sessions.clear()
+    this.sessions.closeAll()
     if (this.sampleTimer) clearInterval(this.sampleTimer)
     this.sampleTimer = null
     void this.faults?.close()

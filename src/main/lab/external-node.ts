@@ -12,10 +12,9 @@ import type { LabFileNode } from './lab-file'
 import { NOT_STARTED_HERE, isLoopbackHost, type LabNode, type LabSession, type SecretBox } from './lab-node'
 import { ProtocolPoller, sampleEvents, sampleServer, type ProtocolSample } from './protocol-sample'
 import { RemoteSession } from './remote-session'
-import { killMasterLink, transientCutNotice } from './transient-cut'
+import { SessionPool, cutLinkTransiently, nodeSnapshot, sameSample } from './node-base'
 
 const DEFAULT_POLL_MS = 1000
-const MAX_SESSIONS = 16
 const DEFAULT_CLIENT_NAME = 'replication-lab'
 
 export interface ExternalCredentials {
@@ -54,7 +53,7 @@ export class ExternalNode implements LabNode {
   readonly portNote = undefined
   error: string | undefined
   emptyRestartRisk = false
-  private readonly sessions = new Map<string, LabSession>()
+  private readonly sessions = new SessionPool<LabSession>()
   private poller: ProtocolPoller | null = null
   private sample: ProtocolSample | null = null
   /** INFO server's run_id: one server reached by two addresses is still one node. */
@@ -102,20 +101,13 @@ export class ExternalNode implements LabNode {
     if (this.opts.username !== undefined) external.username = this.opts.username
     if (this.opts.name !== undefined) external.name = this.opts.name
     if (this.opts.tls !== undefined) external.tls = true
-    const snap: NodeSnapshot = {
-      id: this.id,
-      host: this.host,
-      port: this.port,
-      status: this.status,
+    return nodeSnapshot(this, {
       role: this.sample?.role ?? 'master',
       keys: this.sample?.keys ?? 0,
-      engine: this.engine,
+      replication: this.status === 'running' && this.sample ? this.sample.replication : undefined,
       external,
       disabled: this.disabled()
-    }
-    if (this.error) snap.error = this.error
-    if (this.status === 'running' && this.sample) snap.replication = this.sample.replication
-    return snap
+    })
   }
 
   disabled(): Partial<Record<NodeAction, string>> {
@@ -221,7 +213,7 @@ export class ExternalNode implements LabNode {
       this.setStatus('running')
       return
     }
-    if (prev && JSON.stringify(prev.replication) === JSON.stringify(s.replication) && prev.keys === s.keys && prev.role === s.role) return
+    if (sameSample(prev, s)) return
     this.opts.onChange(this)
   }
 
@@ -265,10 +257,8 @@ export class ExternalNode implements LabNode {
   }
 
   private session(name: string): LabSession {
-    let session = this.sessions.get(name)
-    if (!session) {
-      if (this.sessions.size >= MAX_SESSIONS) throw new Error(`Node ${this.address} has ${MAX_SESSIONS} sessions open already`)
-      session = new RemoteSession({
+    return this.sessions.get(name, this.address, () =>
+      new RemoteSession({
         host: this.host,
         port: this.port,
         ...(this.opts.username !== undefined ? { username: this.opts.username } : {}),
@@ -279,13 +269,11 @@ export class ExternalNode implements LabNode {
         ...(name === 'control' ? { replyTimeoutMs: Math.max(5000, 5 * (this.opts.pollMs ?? DEFAULT_POLL_MS)) } : {}),
         onPush: (reply) => this.opts.onConsolePush?.(this, name, reply)
       })
-      this.sessions.set(name, session)
-    }
-    return session
+    )
   }
 
   closeSession(name: string): void {
-    this.sessions.get(name)?.close()
+    this.sessions.close(name)
   }
 
   async tailLog(): Promise<string[]> {
@@ -293,10 +281,7 @@ export class ExternalNode implements LabNode {
   }
 
   async setLinkCut(cut: boolean): Promise<void> {
-    if (!cut) throw new Error(this.disabled().healLink)
-    await killMasterLink(this, this.sample?.replication)
-    this.opts.onNotice?.(this, 'warning', transientCutNotice(this.address))
-    await this.poller?.now()
+    await cutLinkTransiently(this, cut, this.sample?.replication, (m) => this.opts.onNotice?.(this, 'warning', m), this.poller)
   }
 
   setLinkLatency(): void {
@@ -304,8 +289,7 @@ export class ExternalNode implements LabNode {
   }
 
   private closeSessions(): void {
-    for (const s of this.sessions.values()) s.close()
-    this.sessions.clear()
+    this.sessions.closeAll()
   }
 
   private setStatus(status: NodeStatus): void {

@@ -66,6 +66,4 @@ export interface SecretBox {
 /** The reason an external node cannot be started, restarted or crashed. */
 export const NOT_STARTED_HERE = 'not started by this lab: only its own operator can start or kill that process'
 
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
-}
+export { isLoopbackHost } from '../../shared/remote-safety'

@@ -3,9 +3,8 @@ import { connect as tlsConnect } from 'node:tls'
 import type { TlsParams } from '../../shared/api'
 import type { Reply } from '../../shared/reply'
 import { bytesToText, textToBytes } from '../../shared/reply'
-import { encodeCommand } from '../server/resp/encode-command'
-import { ReplyReader } from '../server/resp/reply-reader'
 import type { LabSession } from './lab-node'
+import { RespConnection, describeErrno } from './resp-connection'
 
 export interface RemoteSessionOptions {
   host: string
@@ -24,17 +23,6 @@ export interface RemoteSessionOptions {
   onPush?(reply: Reply): void
 }
 
-interface Pending {
-  resolve(reply: Reply): void
-  reject(err: Error): void
-}
-
-interface Connection {
-  socket: Socket
-  reader: ReplyReader
-  pending: Pending[]
-}
-
 /**
  * A redis-cli-like connection to a server the lab reaches over the network (a spawned or an
  * external one): like ConsoleSession, one reply per request in order and a reconnect on
@@ -42,8 +30,8 @@ interface Connection {
  * itself on each connection, and bounds how long a connect (and optionally a reply) may take.
  */
 export class RemoteSession implements LabSession {
-  private conn: Connection | null = null
-  private connecting: Promise<Connection> | null = null
+  private conn: RespConnection | null = null
+  private connecting: Promise<RespConnection> | null = null
   private closed = false
 
   constructor(private readonly opts: RemoteSessionOptions) {}
@@ -52,41 +40,24 @@ export class RemoteSession implements LabSession {
     this.closed = false
     const conn = await this.connect()
     const reply = await this.send(conn, args)
-    if (args[0]!.toLowerCase() === 'quit') this.drop(conn)
+    if (args[0]!.toLowerCase() === 'quit') conn.drop()
     return reply
   }
 
   close(): void {
     this.closed = true
-    if (this.conn) this.drop(this.conn, new Error('connection closed by the lab'))
+    this.conn?.drop(new Error('connection closed by the lab'))
   }
 
-  private send(conn: Connection, args: string[]): Promise<Reply> {
-    return new Promise<Reply>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined
-      const timeout = this.opts.replyTimeoutMs
-      conn.pending.push({
-        resolve: (r) => {
-          clearTimeout(timer)
-          resolve(r)
-        },
-        reject: (e) => {
-          clearTimeout(timer)
-          reject(e)
-        }
-      })
-      if (timeout) {
-        timer = setTimeout(() => this.drop(conn, new Error(`${this.address} did not answer ${args[0]} within ${timeout} ms`)), timeout)
-      }
-      conn.socket.write(encodeCommand(args))
-    })
+  private send(conn: RespConnection, args: string[]): Promise<Reply> {
+    return conn.send(args, this.opts.replyTimeoutMs ? { ms: this.opts.replyTimeoutMs, peer: this.address } : undefined)
   }
 
   private get address(): string {
     return `${this.opts.host}:${this.opts.port}`
   }
 
-  private connect(): Promise<Connection> {
+  private connect(): Promise<RespConnection> {
     if (this.conn) return Promise.resolve(this.conn)
     this.connecting ??= this.open().finally(() => {
       this.connecting = null
@@ -94,8 +65,8 @@ export class RemoteSession implements LabSession {
     return this.connecting
   }
 
-  private async open(): Promise<Connection> {
-    const conn = await new Promise<Connection>((resolve, reject) => {
+  private async open(): Promise<RespConnection> {
+    const conn = await new Promise<RespConnection>((resolve, reject) => {
       const tls = this.opts.tls
       const socket: Socket = tls
         ? tlsConnect({
@@ -120,14 +91,15 @@ export class RemoteSession implements LabSession {
       socket.once(tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer)
         socket.removeAllListeners('error')
-        const c: Connection = { socket, reader: new ReplyReader(), pending: [] }
-        socket.on('data', (chunk: Buffer) => this.onData(c, chunk))
-        // 'close' follows an error and does the cleanup; the error says why (a TLS alert, a reset).
-        let why: Error | null = null
-        socket.on('error', (err) => (why = err))
-        socket.on('end', () => this.drop(c))
-        socket.on('close', () => this.drop(c, new Error(`Server closed the connection${why ? ` (${why.message})` : ''}`)))
-        resolve(c)
+        resolve(
+          new RespConnection(socket, {
+            ...(this.opts.onPush ? { onPush: (r: Reply) => this.opts.onPush!(r) } : {}),
+            onGone: (c) => {
+              if (this.conn === c) this.conn = null
+            },
+            sayWhyClosed: true
+          })
+        )
       })
     })
     try {
@@ -142,56 +114,14 @@ export class RemoteSession implements LabSession {
         await this.send(conn, ['CLIENT', 'SETNAME', this.opts.clientName])
       }
     } catch (err) {
-      this.drop(conn, err as Error)
+      conn.drop(err as Error)
       throw err
     }
     if (this.closed) {
-      this.drop(conn, new Error('connection closed by the lab'))
+      conn.drop(new Error('connection closed by the lab'))
       throw new Error('connection closed by the lab')
     }
     this.conn = conn
     return conn
-  }
-
-  private onData(conn: Connection, chunk: Buffer): void {
-    let replies: Reply[]
-    try {
-      replies = conn.reader.push(chunk)
-    } catch (err) {
-      this.drop(conn, new Error(`Bad reply from server: ${(err as Error).message}`))
-      return
-    }
-    for (const reply of replies) {
-      const waiting = conn.pending.shift()
-      if (waiting) waiting.resolve(reply)
-      else this.opts.onPush?.(reply)
-    }
-  }
-
-  private drop(conn: Connection, err?: Error): void {
-    if (this.conn === conn) this.conn = null
-    if (!err) {
-      conn.socket.end()
-      return
-    }
-    conn.socket.destroy()
-    const pending = conn.pending
-    conn.pending = []
-    for (const p of pending) p.reject(err)
-  }
-}
-
-function describeErrno(err: NodeJS.ErrnoException): string {
-  switch (err.code) {
-    case 'ECONNREFUSED':
-      return 'Connection refused'
-    case 'ETIMEDOUT':
-      return 'Connection timed out'
-    case 'EHOSTUNREACH':
-      return 'No route to host'
-    case 'ENOTFOUND':
-      return 'Name or service not known'
-    default:
-      return err.message
   }
 }

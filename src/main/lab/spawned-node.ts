@@ -12,20 +12,18 @@ import type { NodeAction, NodeSnapshot, NodeStatus } from '../../shared/api'
 import { bytesToText, type Reply } from '../../shared/reply'
 import type { ReplicationEvent } from '../../shared/replication-events'
 import { NODE_CONFIG } from './embedded-node'
-import { tailFile } from './log-tail'
 import type { LabFileNode } from './lab-file'
 import type { LabNode, LabSession, StartOptions } from './lab-node'
 import { ensureNodeConfig, nodeConfigPath, setNodeConfigPort } from './node-config'
 import { ProtocolPoller, sampleEvents, type ProtocolSample } from './protocol-sample'
 import { RemoteSession } from './remote-session'
-import { killMasterLink, transientCutNotice } from './transient-cut'
+import { SessionPool, cutLinkTransiently, nodeSnapshot, nodeDir, sameSample, tailNodeLog } from './node-base'
 
 const PORT_SEARCH_SPAN = 100
 const READY_TIMEOUT_MS = 20_000
 /** Redis waits up to shutdown-timeout (10 s) for lagging replicas, then saves: allow for both. */
 const EXIT_TIMEOUT_MS = 60_000
 const SAMPLE_MS = 1000
-const MAX_SESSIONS = 16
 const READY = /Ready to accept connections/
 const OUTPUT_KEEP = 64 * 1024
 
@@ -56,7 +54,7 @@ export class SpawnedNode implements LabNode {
   private exited: Promise<void> | null = null
   /** Set while the lab itself ends the process, so its exit is not reported as unexpected. */
   private ending = false
-  private readonly sessions = new Map<string, LabSession>()
+  private readonly sessions = new SessionPool<LabSession>()
   private poller: ProtocolPoller | null = null
   private sample: ProtocolSample | null = null
 
@@ -67,7 +65,7 @@ export class SpawnedNode implements LabNode {
   }
 
   get dir(): string {
-    return join(this.opts.dataDir, 'nodes', this.id)
+    return nodeDir(this.opts.dataDir, this.id)
   }
 
   get logPath(): string {
@@ -83,20 +81,12 @@ export class SpawnedNode implements LabNode {
   }
 
   snapshot(): NodeSnapshot {
-    const snap: NodeSnapshot = {
-      id: this.id,
-      host: this.host,
-      port: this.port,
-      status: this.status,
+    return nodeSnapshot(this, {
       role: this.sample?.role ?? 'master',
       keys: this.sample?.keys ?? 0,
-      engine: this.engine,
+      replication: this.status === 'running' && this.sample ? this.sample.replication : undefined,
       disabled: this.disabled()
-    }
-    if (this.portNote) snap.portNote = this.portNote
-    if (this.error) snap.error = this.error
-    if (this.status === 'running' && this.sample) snap.replication = this.sample.replication
-    return snap
+    })
   }
 
   disabled(): Partial<Record<NodeAction, string>> {
@@ -250,7 +240,7 @@ export class SpawnedNode implements LabNode {
     const prev = this.sample
     for (const e of sampleEvents(prev?.replication, s.replication)) this.opts.onReplication?.(this, e)
     this.sample = s
-    if (prev && JSON.stringify(prev.replication) === JSON.stringify(s.replication) && prev.keys === s.keys && prev.role === s.role) return
+    if (sameSample(prev, s)) return
     this.opts.onChange(this)
   }
 
@@ -333,40 +323,27 @@ export class SpawnedNode implements LabNode {
 
   consoleSession(name = 'console'): LabSession {
     if (this.status !== 'running' && this.status !== 'stopping') throw new Error(`Node ${this.address} is ${this.status}`)
-    let session = this.sessions.get(name)
-    if (!session) {
-      if (this.sessions.size >= MAX_SESSIONS) throw new Error(`Node ${this.address} has ${MAX_SESSIONS} sessions open already`)
-      session = new RemoteSession({
+    return this.sessions.get(name, this.address, () =>
+      new RemoteSession({
         host: this.host,
         port: this.port,
         ...(name === 'control' ? { clientName: 'replication-lab-control', replyTimeoutMs: 10_000 } : {}),
         onPush: (reply) => this.opts.onConsolePush?.(this, name, reply)
       })
-      this.sessions.set(name, session)
-    }
-    return session
+    )
   }
 
   closeSession(name: string): void {
-    this.sessions.get(name)?.close()
+    this.sessions.close(name)
   }
 
   /** The process's own log (logfile in its redis.conf, as the lab wrote it). */
   async tailLog(lines: number): Promise<string[]> {
-    try {
-      return await tailFile(this.logPath, lines)
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`Node ${this.address} has no log file at ${this.logPath} yet`)
-      throw new Error(`Could not read the log of ${this.address} (${this.logPath}): ${(err as Error).message}`)
-    }
+    return tailNodeLog(this.address, this.logPath, lines)
   }
 
-  /** A real replica's link cannot be routed through the lab: the cut is a transient CLIENT KILL. */
   async setLinkCut(cut: boolean): Promise<void> {
-    if (!cut) throw new Error(this.disabled().healLink)
-    await killMasterLink(this, this.sample?.replication)
-    this.opts.onNotice?.(this, 'warning', transientCutNotice(this.address))
-    await this.poller?.now()
+    await cutLinkTransiently(this, cut, this.sample?.replication, (m) => this.opts.onNotice?.(this, 'warning', m), this.poller)
   }
 
   setLinkLatency(): void {
@@ -376,8 +353,7 @@ export class SpawnedNode implements LabNode {
   private detach(): void {
     this.poller?.stop()
     this.poller = null
-    for (const s of this.sessions.values()) s.close()
-    this.sessions.clear()
+    this.sessions.closeAll()
     this.child = null
     this.exited = null
     this.ending = false

@@ -100,7 +100,12 @@ function attachBridge(ws: WebSocket, lab: Lab): void {
   }
   const onEvent = (event: LabEvent): void => send({ event })
   lab.events.on('event', onEvent)
-  ws.on('close', () => lab.events.off('event', onEvent))
+  const streams = new StreamTracker()
+  ws.on('close', () => {
+    lab.events.off('event', onEvent)
+    // A tab closed (or reloaded) mid-MONITOR would leave the node streaming to nobody.
+    for (const s of streams.drain()) lab.call('closeSession', s).catch(() => undefined)
+  })
   ws.on('error', () => ws.terminate())
   ws.on('message', (data, isBinary) => {
     if (isBinary) return ws.close(1003, 'text frames only')
@@ -116,11 +121,33 @@ function attachBridge(ws: WebSocket, lab: Lab): void {
     const { id, method, params } = msg as { id: number; method: unknown; params: unknown }
     const invalid = validateCall(method, params)
     if (invalid) return send({ id, error: invalid })
+    streams.note(method as string, params)
     lab.call(method as never, params as never).then(
       (result) => send({ id, result }),
       (err: unknown) => send({ id, error: err instanceof Error ? err.message : String(err) })
     )
   })
+}
+
+const STREAMING = new Set(['monitor', 'subscribe', 'psubscribe', 'ssubscribe'])
+
+/** The sessions one tab put into MONITOR or SUBSCRIBE and has not closed since. */
+class StreamTracker {
+  private readonly open = new Map<string, { id: string; session: string }>()
+
+  note(method: string, params: unknown): void {
+    const p = params as { id: string; session?: string; args?: string[] }
+    const session = p.session ?? 'console'
+    const key = `${p.id}\0${session}`
+    if (method === 'closeSession') this.open.delete(key)
+    else if (method === 'execute' && STREAMING.has((p.args?.[0] ?? '').toLowerCase())) this.open.set(key, { id: p.id, session })
+  }
+
+  drain(): { id: string; session: string }[] {
+    const all = [...this.open.values()]
+    this.open.clear()
+    return all
+  }
 }
 
 function allowedHost(req: IncomingMessage, port: number): boolean {

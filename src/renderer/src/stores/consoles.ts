@@ -18,7 +18,9 @@ import {
 import { bytesToText } from '@shared/reply'
 import { helpFor, parseCommandDocs, type CommandHelp } from '@shared/command-help'
 import type { Reply } from '@shared/reply'
+import { remoteDanger } from '@shared/remote-safety'
 import { useLabStore } from './lab'
+import { useOperationsStore } from './operations'
 
 /** A command line as echoed after its prompt, or what was printed for it. */
 export type ConsoleLine = { kind: 'command'; prompt: string; text: string } | { kind: 'output'; text: string; error: boolean }
@@ -109,6 +111,7 @@ function display(bytes: string): string {
 
 export const useConsolesStore = defineStore('consoles', () => {
   const lab = useLabStore()
+  const ops = useOperationsStore()
   const sessions = ref<Record<string, ConsoleSession>>({})
   /** Node ids of the open console panels, left to right. */
   const openIds = ref<string[]>([])
@@ -237,6 +240,12 @@ export const useConsolesStore = defineStore('consoles', () => {
       return
     }
     echo()
+    // FLUSHALL, SHUTDOWN, REPLICAOF… typed at a server on another machine ask first, naming it.
+    const node = lab.node(nodeId)
+    if (node && remoteDanger(node, repeated.args) && !(await ops.confirmRemote(node, repeated.args))) {
+      push(s, { kind: 'output', text: `(cancelled: not sent to ${node.host}:${node.port})`, error: false })
+      return
+    }
     const started = Date.now()
     const cmd = repeated.args[0]!.toLowerCase()
     const subscribing = (cmd === 'subscribe' || cmd === 'psubscribe' || cmd === 'ssubscribe') && !s.prompt.inMulti

@@ -4,7 +4,7 @@
  * touched), its config and log tail, and a bounded history of replication offsets built from
  * what the lab already pushes (NodeSnapshot.replication), for the offset chart.
  */
-import { computed, ref, shallowRef, watch } from 'vue'
+import { computed, ref, shallowRef, watch, type Ref } from 'vue'
 import { defineStore } from 'pinia'
 import type { NodeSnapshot } from '@shared/api'
 import { parseInfo } from '@shared/info-parse'
@@ -43,7 +43,7 @@ export interface InfoField {
   value: string
 }
 
-function messageOf(err: unknown): string {
+export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
@@ -131,6 +131,24 @@ export const useInspectorStore = defineStore('inspector', () => {
     }
   }
 
+  /**
+   * Reads a list of node `id` into `into`. An answer that comes after the inspector moved to
+   * another node is dropped; a failure empties the list and says why in `error`.
+   */
+  async function loadList<T>(id: string, read: () => Promise<T[]>, into: Ref<T[]>, error: Ref<string | null>): Promise<void> {
+    try {
+      const items = await read()
+      if (nodeId.value !== id) return
+      into.value = items
+      error.value = null
+    } catch (err) {
+      if (nodeId.value === id) {
+        into.value = []
+        error.value = messageOf(err)
+      }
+    }
+  }
+
   // ---- config ----
 
   const config = ref<[string, string][]>([])
@@ -142,15 +160,7 @@ export const useInspectorStore = defineStore('inspector', () => {
     if (!id) return
     configLoading.value = true
     try {
-      const pairs = configPairs(await lab.execute(id, ['CONFIG', 'GET', '*'], INSPECTOR_SESSION))
-      if (nodeId.value !== id) return
-      config.value = pairs
-      configError.value = null
-    } catch (err) {
-      if (nodeId.value === id) {
-        config.value = []
-        configError.value = messageOf(err)
-      }
+      await loadList(id, async () => configPairs(await lab.execute(id, ['CONFIG', 'GET', '*'], INSPECTOR_SESSION)), config, configError)
     } finally {
       configLoading.value = false
     }
@@ -169,15 +179,7 @@ export const useInspectorStore = defineStore('inspector', () => {
     if (!id || logBusy) return
     logBusy = true
     try {
-      const { lines } = await lab.tailLog(id, LOG_LINES)
-      if (nodeId.value !== id) return
-      logLines.value = lines
-      logError.value = null
-    } catch (err) {
-      if (nodeId.value === id) {
-        logLines.value = []
-        logError.value = messageOf(err)
-      }
+      await loadList(id, async () => (await lab.tailLog(id, LOG_LINES)).lines, logLines, logError)
     } finally {
       logBusy = false
     }

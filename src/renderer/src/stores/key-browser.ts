@@ -10,7 +10,7 @@ import { cliOutput } from '@shared/cli-format'
 import { bytesToText, textToBytes, type Reply } from '@shared/reply'
 import { useLabStore } from './lab'
 import { cliTarget, useOperationsStore } from './operations'
-import { INSPECTOR_SESSION } from './inspector'
+import { INSPECTOR_SESSION, messageOf } from './inspector'
 
 export const KEY_TYPES = ['string', 'list', 'set', 'zset', 'hash', 'stream'] as const
 /** Keys listed per SCAN round ("More" continues from the cursor). */
@@ -67,10 +67,6 @@ function shellWord(text: string): string {
 export function keyCommandLine(node: { host: string; port: number }, db: number, args: string[]): string {
   const target = db === 0 ? cliTarget(node) : `${cliTarget(node)} -n ${db}`
   return `${target} ${args.map((a) => shellWord(bytesToText(a))).join(' ')}`
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }
 
 function check(reply: Reply): Reply {

@@ -10,6 +10,7 @@ import type { NodeSnapshot } from '@shared/api'
 import { cliOutput } from '@shared/cli-format'
 import { bytesToText } from '@shared/reply'
 import { replicateRefusal } from '@shared/replication-rules'
+import { remoteDanger } from '@shared/remote-safety'
 import { nodeAddress, useLabStore } from './lab'
 import { useReplicationStore } from './replication'
 import { useTimelineStore } from './timeline'
@@ -47,8 +48,12 @@ export function cliTarget(node: Pick<NodeSnapshot, 'host' | 'port'>): string {
   return node.host === '127.0.0.1' ? `redis-cli -p ${node.port}` : `redis-cli -h ${node.host} -p ${node.port}`
 }
 
+/** What "Remove" runs for a server the lab did not start: nothing on the server itself. */
+export const DISCONNECT_COMMAND = '(no command: the lab only lets go of its connections)'
+
 /** The shell line a process-level action corresponds to. */
-export function actionCommand(action: NodeAction, node: Pick<NodeSnapshot, 'host' | 'port'>): string {
+export function actionCommand(action: NodeAction, node: Pick<NodeSnapshot, 'host' | 'port'> & { engine?: NodeSnapshot['engine'] }): string {
+  if (action === 'remove' && node.engine === 'external') return DISCONNECT_COMMAND
   const cli = cliTarget(node)
   switch (action) {
     case 'start':
@@ -82,6 +87,21 @@ export function faultDescription(fault: LinkFault, replica: string, master: stri
   return fault.latencyMs > 0
     ? `network delay made by the lab: each byte between ${replica} and ${master} waits ${fault.latencyMs} ms each way`
     : `network delay removed by the lab between ${replica} and ${master}`
+}
+
+export const KILL_MASTER_LINK_ARGS = ['CLIENT', 'KILL', 'TYPE', 'master']
+
+/**
+ * A real server's replication link does not go through the lab's network (a redis-server the
+ * lab started, or an external one): "Cut link" there is CLIENT KILL TYPE master on the replica.
+ */
+export function cutsByClientKill(node: Pick<NodeSnapshot, 'engine'>): boolean {
+  return node.engine === 'redis-server' || node.engine === 'external'
+}
+
+/** The tooltip of "Cut link" on such a replica: the command it runs, and that the cut does not last. */
+export function transientCutHint(node: Pick<NodeSnapshot, 'host' | 'port'>): string {
+  return `$ ${cliTarget(node)} ${KILL_MASTER_LINK_ARGS.join(' ')}: a transient cut, not a partition (the replica reconnects by itself, usually with a partial resync)`
 }
 
 /** The timeline's line for a fault the operator set. */
@@ -134,6 +154,17 @@ export const useOperationsStore = defineStore('operations', () => {
     }
   }
 
+  /**
+   * A command that would change a server on another machine (its data, its life, its role)
+   * asks first, naming the server; true when it may run.
+   */
+  async function confirmRemote(node: Pick<NodeSnapshot, 'host' | 'port'>, args: string[]): Promise<boolean> {
+    const danger = remoteDanger(node, args)
+    if (!danger) return true
+    const { title, message, confirmLabel } = danger
+    return confirm({ title, message, command: `${cliTarget(node)} ${args.join(' ')}`, confirmLabel })
+  }
+
   /** Why `nodeId` may not replicate from `masterId`, or null. */
   function refusal(nodeId: string, masterId: string): string | null {
     const node = lab.node(nodeId)
@@ -161,10 +192,15 @@ export const useOperationsStore = defineStore('operations', () => {
       return false
     }
     closeReplicate()
-    return runCommand(nodeId, replicateArgs(master))
+    const args = replicateArgs(master)
+    if (!(await confirmRemote(node, args))) return false
+    return runCommand(nodeId, args)
   }
 
-  function promote(nodeId: string): Promise<boolean> {
+  async function promote(nodeId: string): Promise<boolean> {
+    const node = lab.node(nodeId)
+    if (!node) return false
+    if (!(await confirmRemote(node, PROMOTE_ARGS))) return false
     return runCommand(nodeId, PROMOTE_ARGS)
   }
 
@@ -173,15 +209,18 @@ export const useOperationsStore = defineStore('operations', () => {
     remove: (a) => `${a} will be stopped without saving and its folder (config and dump.rdb) deleted.`
   }
 
+  const DISCONNECT = (a: string): string => `The lab closes its connections to ${a} and forgets it; the server keeps running, untouched.`
+
   /** Start/stop/restart/crash/remove through the Lab API, recorded with their shell equivalent. */
   async function nodeAction(nodeId: string, action: NodeAction): Promise<boolean> {
     const node = lab.node(nodeId)
     if (!node) return false
     const address = nodeAddress(node)
     const command = actionCommand(action, node)
-    const warn = DESTRUCTIVE[action]
+    const disconnect = action === 'remove' && node.engine === 'external'
+    const warn = disconnect ? DISCONNECT : DESTRUCTIVE[action]
     if (warn) {
-      const label = action === 'crash' ? 'Crash' : 'Remove'
+      const label = disconnect ? 'Disconnect' : action === 'crash' ? 'Crash' : 'Remove'
       const ok = await confirm({ title: `${label} ${address}?`, message: warn(address), command, confirmLabel: label })
       if (!ok) return false
     }
@@ -190,10 +229,20 @@ export const useOperationsStore = defineStore('operations', () => {
     return result.ok
   }
 
-  /** Cut, heal or delay a replica's link to its master, through the lab's network. */
+  /**
+   * Cut, heal or delay a replica's link to its master, through the lab's network; on a real
+   * server's replica a cut is CLIENT KILL TYPE master, recorded as that command.
+   */
   async function linkFault(replicaId: string, fault: LinkFault): Promise<boolean> {
     const node = lab.node(replicaId)
     if (!node) return false
+    if (cutsByClientKill(node) && 'cut' in fault && fault.cut) {
+      const asked = timeline.mark()
+      const result = await lab.linkFault(replicaId, fault)
+      record(node, `${cliTarget(node)} ${KILL_MASTER_LINK_ARGS.join(' ')}`, result.ok ? 'link killed: a transient cut, the replica reconnects by itself' : result.message, !result.ok)
+      if (result.ok) timeline.note(replicaId, 'fault', 'warning', 'link cut with CLIENT KILL TYPE master (transient: the replica reconnects)', asked)
+      return result.ok
+    }
     const link = replication.linkOf(replicaId)
     const master = link ? lab.node(link.masterId) : undefined
     const m = lab.node(replicaId)?.replication?.master
@@ -205,5 +254,5 @@ export const useOperationsStore = defineStore('operations', () => {
     return result.ok
   }
 
-  return { commands, confirmation, replicating, confirm, runCommand, refusal, openReplicate, closeReplicate, replicate, promote, nodeAction, linkFault }
+  return { commands, confirmation, replicating, confirm, confirmRemote, runCommand, refusal, openReplicate, closeReplicate, replicate, promote, nodeAction, linkFault }
 })

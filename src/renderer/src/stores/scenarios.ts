@@ -8,6 +8,7 @@ import { ref } from 'vue'
 import type { NodeSnapshot } from '@shared/api'
 import { defineStore } from 'pinia'
 import { PRESETS, pickMembers, planCommands, type PlannedCommand, type Preset } from '../scenarios/presets'
+import { remoteDanger } from '@shared/remote-safety'
 import { useLabStore } from './lab'
 import { cliTarget, useOperationsStore } from './operations'
 import { useWalkthroughStore } from './walkthrough'
@@ -18,12 +19,38 @@ export const useScenariosStore = defineStore('scenarios', () => {
   const walkthrough = useWalkthroughStore()
   /** The preset being built, while it is. */
   const building = ref<Preset['id'] | null>(null)
+  /**
+   * The header's engine for new nodes (its Engine select binds here): the nodes a preset adds
+   * run it too, so "real redis-server" builds a preset of real servers.
+   */
+  const engine = ref<'embedded' | 'redis-server'>('embedded')
+
+  /** The engine nodes are added with now: real only while the lab has found a binary. */
+  function addEngine(): 'embedded' | 'redis-server' {
+    return engine.value === 'redis-server' && lab.realEngines.length > 0 ? 'redis-server' : 'embedded'
+  }
+
+  function engineWords(kind: 'embedded' | 'redis-server'): string {
+    const real = lab.realEngines[0]
+    return kind === 'redis-server' && real ? `real ${real.name}` : 'embedded'
+  }
 
   function shellLines(plan: PlannedCommand[]): string[] {
     return plan.map((c) => {
       const node = lab.node(c.nodeId)
       return node ? `${cliTarget(node)} ${c.args.join(' ')}` : c.args.join(' ')
     })
+  }
+
+  /** The servers on another machine whose role the plan changes: the confirmation names them. */
+  function remoteNote(plan: PlannedCommand[]): string {
+    const remote = new Set<string>()
+    for (const c of plan) {
+      const node = lab.node(c.nodeId)
+      const danger = node ? remoteDanger(node, c.args) : null
+      if (danger) remote.add(danger.address)
+    }
+    return remote.size ? ` Not on loopback (maybe other machines), changed for real: ${[...remote].join(', ')}.` : ''
   }
 
   function others(memberIds: Set<string>): NodeSnapshot[] {
@@ -44,15 +71,16 @@ export const useScenariosStore = defineStore('scenarios', () => {
           title: `Build “${preset.title}”?`,
           message:
             'This changes the role of nodes that are in the lab already' +
-            (missing > 0 ? `, and adds ${missing} node${missing > 1 ? 's' : ''}` : '') +
-            '. Replicas drop their data and copy their new master’s.',
+            (missing > 0 ? `, and adds ${missing} node${missing > 1 ? 's' : ''} (${engineWords(addEngine())})` : '') +
+            '. Replicas drop their data and copy their new master’s.' +
+            remoteNote(before),
           command: shellLines(before).join('\n$ '),
           confirmLabel: 'Build'
         })
         if (!ok) return false
       }
       while (members.length < preset.masters.length) {
-        const added = await lab.addNode()
+        const added = await lab.addNode(undefined, addEngine())
         if (!added) return false
         members = [...members, added]
       }
@@ -72,5 +100,5 @@ export const useScenariosStore = defineStore('scenarios', () => {
     }
   }
 
-  return { presets: PRESETS, building, build }
+  return { presets: PRESETS, building, engine, addEngine, engineWords, build }
 })
