@@ -12,3 +12,8 @@ export type ReplicationEvent =
   | { type: 'step'; level: 'notice' | 'warning' | 'verbose'; message: string }
   /** A synchronisation with our master completed: full (a payload of `bytes`) or partial. */
   | { type: 'sync'; kind: 'full' | 'partial'; bytes: number; keys: number; ms: number }
+  /**
+   * On a master: a replica's PSYNC was accepted as a partial resync and `bytes` of backlog
+   * were sent (the replica's own 'sync' event cannot tell backlog from live stream bytes).
+   */
+  | { type: 'served'; kind: 'partial'; replica: string; bytes: number; offset: number }

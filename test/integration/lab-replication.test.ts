@@ -102,11 +102,18 @@ describe('replication in the lab', () => {
     const info = await run(lab, r.id, 'INFO', 'replication')
     expect(info.type === 'bulk' && info.value).toContain('master_link_status:down')
     const before = replicationEvents(events, r.id).length
+    const masterBefore = replicationEvents(events, master.id).length
     await lab.call('healLink', { id: r.id })
     await waitFor('healed', linked(lab, r.id))
     expect(await run(lab, r.id, 'GET', 'during')).toEqual({ type: 'bulk', value: 'the cut' })
     const after = replicationEvents(events, r.id).slice(before)
     expect(after.filter((e) => e.type === 'sync').map((e) => e.type === 'sync' && e.kind)).toEqual(['partial'])
+    // The master says what the partial resync cost: at least the SET written during the cut
+    // (38 bytes as RESP; a PING may have gone into the backlog too).
+    const served = replicationEvents(events, master.id).slice(masterBefore).filter((e) => e.type === 'served')
+    expect(served).toHaveLength(1)
+    const set = '*3\r\n$3\r\nSET\r\n$6\r\nduring\r\n$7\r\nthe cut\r\n'
+    expect(served[0]!.type === 'served' && served[0]!.bytes).toBeGreaterThanOrEqual(set.length)
     // The other replica never noticed.
     expect(await run(lab, replicas[1]!.id, 'GET', 'during')).toEqual({ type: 'bulk', value: 'the cut' })
   })

@@ -273,6 +273,7 @@ export class MasterSide {
     c.socket.uncork()
     r.streaming = true
     this.log('notice', `Partial resynchronization request from ${name} accepted. Sending ${sent} bytes of backlog starting from offset ${offset}.`)
+    this.server.emit('replication', { type: 'served', kind: 'partial', replica: name, bytes: sent, offset })
     return true
   }
 
