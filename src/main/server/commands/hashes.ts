@@ -10,7 +10,7 @@ import { RedisHash } from '../keyspace/hash'
 import { parseScanCursor } from '../keyspace/scan'
 import { WRONGTYPE_ERR } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
-import { argIs, string2ll, stringMatch } from '../util'
+import { argIs, copyBytes, string2ll, stringMatch } from '../util'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
 import { lookupReadAs } from './lookup'
@@ -85,7 +85,7 @@ function hsetnxCommand(c: Client): void {
     return
   }
   tryConversion(h, argv, 2, 3)
-  h.set(field, Buffer.from(argv[3]!))
+  h.set(field, copyBytes(argv[3]!))
   c.reply.raw(Shared.cone)
   c.modified(key)
 }
@@ -103,7 +103,7 @@ function hsetCommand(c: Client): void {
   tryConversion(h, argv, 2, argv.length - 1)
   let created = 0
   for (let i = 2; i < argv.length; i += 2) {
-    if (h.set(argv[i]!.toString('latin1'), Buffer.from(argv[i + 1]!))) created++
+    if (h.set(argv[i]!.toString('latin1'), copyBytes(argv[i + 1]!))) created++
   }
   const second = argv[0]![1]
   if (second === 115 /* s */ || second === 83 /* S */) c.reply.integer(created)

@@ -7,7 +7,7 @@ import type { Client } from '../client'
 import { blockForKeys, blockingDenied, parseBlockTimeout, signalKeyAsReady, unblockClient, type BlockHandler } from '../blocking'
 import { RedisList } from '../keyspace/list'
 import { Shared } from '../resp/reply-writer'
-import { argIs, string2ll } from '../util'
+import { argIs, copyBytes, string2ll } from '../util'
 import { setUnblockHandler } from './client'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
@@ -480,7 +480,7 @@ function blmoveGeneric(c: Client, wherefrom: number, whereto: number, timeout: n
   const src = keyOf(srcArg)
   const sobj = listForWrite(c, src)
   if (sobj === null) return
-  const h = new MoveHandler(Buffer.from(srcArg), Buffer.from(c.argv[2]!), wherefrom, whereto, rpoplpush)
+  const h = new MoveHandler(copyBytes(srcArg), copyBytes(c.argv[2]!), wherefrom, whereto, rpoplpush)
   if (sobj === undefined) {
     if (blockingDenied(c)) {
       c.reply.nullBulk()
@@ -573,7 +573,7 @@ function blockingPopGeneric(c: Client, first: number, numkeys: number, where: nu
   const keys: string[] = []
   for (let j = first; j < first + numkeys; j++) {
     const key = keyOf(argv[j]!)
-    if (!keyArgs.has(key)) keyArgs.set(key, Buffer.from(argv[j]!))
+    if (!keyArgs.has(key)) keyArgs.set(key, copyBytes(argv[j]!))
     keys.push(key)
   }
   blockForKeys(c, keys, timeout, new PopHandler(keyArgs, where, count))

@@ -378,7 +378,7 @@ function getsetCommand(c: Client): void {
   if (!getGeneric(c)) return
   const argv = c.argv
   const key = argv[1]!.toString('latin1')
-  c.db.set(key, Buffer.from(argv[2]!))
+  c.db.set(key, copyBytes(argv[2]!))
   c.modified(key)
   c.propagateAs([B_SET, argv[1]!, argv[2]!])
 }
@@ -412,7 +412,7 @@ function msetGeneric(c: Client, nx: boolean): void {
   for (let j = 1; j < argv.length; j += 2) {
     const key = argv[j]!.toString('latin1')
     if (db.expires.size > 0) db.lookupWrite(key)
-    db.set(key, Buffer.from(argv[j + 1]!))
+    db.set(key, copyBytes(argv[j + 1]!))
     c.modified(key)
   }
   c.reply.raw(nx ? Shared.cone : Shared.ok)

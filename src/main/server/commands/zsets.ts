@@ -18,7 +18,7 @@ import { parseScanCursor } from '../keyspace/scan'
 import { WRONGTYPE_ERR } from '../keyspace/types'
 import { formatDouble17g, parseDouble } from '../numbers'
 import { Shared } from '../resp/reply-writer'
-import { argIs, string2ll, stringMatch } from '../util'
+import { argIs, copyBytes, string2ll, stringMatch } from '../util'
 import { EMPTY_SCAN, getRangeLong, parseScanOptions } from './hashes'
 import { bulkSize, RAND_CHECK_MASK, randCountRefused, randReplyStopped } from './rand-reply'
 import { redisCommand } from './meta'
@@ -877,7 +877,7 @@ function blockingGenericZpop(c: Client, first: number, numkeys: number, where: n
   const keys: string[] = []
   for (let j = first; j < first + numkeys; j++) {
     const key = argv[j]!.toString('latin1')
-    if (!keyArgs.has(key)) keyArgs.set(key, Buffer.from(argv[j]!))
+    if (!keyArgs.has(key)) keyArgs.set(key, copyBytes(argv[j]!))
     keys.push(key)
   }
   blockForKeys(c, keys, timeout, new ZpopHandler(keyArgs, where, count, nested))
