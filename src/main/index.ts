@@ -2,7 +2,7 @@
  * The Electron shell: one window, IPC forwarded to the lab. Thin on purpose; this is the
  * only file that imports electron.
  */
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell, type IpcMainInvokeEvent } from 'electron'
+import { app, BrowserWindow, ipcMain, safeStorage, screen, session, shell, type IpcMainInvokeEvent } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { validateCall, type LabEvent } from '../shared/api'
@@ -10,6 +10,7 @@ import { IPC_CALL, IPC_EVENT, type IpcResult } from '../shared/ipc'
 import { safeStorageSecrets } from './electron-secrets'
 import { Lab } from './lab/lab'
 import { CONTENT_SECURITY_POLICY } from './web/static-files'
+import { MIN_SIZE, loadWindowState, placeWindow, trackWindow, windowStateFile, type Placement } from './window-state'
 import { version } from '../../package.json'
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL // set by `electron-vite dev`
@@ -19,6 +20,7 @@ const rendererFileUrl = pathToFileURL(rendererFile).href
 
 let lab: Lab | null = null
 let window: BrowserWindow | null = null
+let windowState: { flush(): Promise<void> } | null = null
 
 /** Only our own page, in the top frame, may call the lab. */
 function trustedSender(event: IpcMainInvokeEvent): boolean {
@@ -28,10 +30,13 @@ function trustedSender(event: IpcMainInvokeEvent): boolean {
   return rendererOrigin ? new URL(url).origin === rendererOrigin : url.split('#')[0] === rendererFileUrl
 }
 
-function createWindow(): BrowserWindow {
+function createWindow(place: Placement): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
+    ...(place.x !== undefined && place.y !== undefined ? { x: place.x, y: place.y } : {}),
+    width: place.width,
+    height: place.height,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     title: 'Replication Lab',
     icon: join(__dirname, '../../resources/icon.png'),
     show: false,
@@ -43,7 +48,10 @@ function createWindow(): BrowserWindow {
       webSecurity: true
     }
   })
-  win.once('ready-to-show', () => win.show())
+  win.once('ready-to-show', () => {
+    if (place.maximized) win.maximize()
+    win.show()
+  })
   // No navigation away from the app, no new windows; links open in the browser.
   win.webContents.on('will-navigate', (e) => e.preventDefault())
   win.webContents.setWindowOpenHandler(({ url }) => {
@@ -81,7 +89,11 @@ async function start(): Promise<void> {
     }
   })
 
-  window = createWindow()
+  // The size and place of the last run, on whatever screens there are now.
+  const stateFile = windowStateFile(app.getPath('userData'))
+  const saved = await loadWindowState(stateFile)
+  window = createWindow(placeWindow(saved, screen.getAllDisplays().map((d) => d.workArea)))
+  windowState = trackWindow(window, stateFile)
   await lab.open()
 }
 
@@ -90,7 +102,7 @@ app.on('before-quit', (e) => {
   if (quitting || !lab) return
   e.preventDefault()
   quitting = true
-  void lab.close().finally(() => app.quit())
+  void Promise.all([lab.close(), windowState?.flush()]).finally(() => app.quit())
 })
 app.on('window-all-closed', () => app.quit())
 

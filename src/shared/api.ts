@@ -11,6 +11,12 @@ import type { ReplicationEvent } from './replication-events'
 export type NodeStatus = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed'
 export type NodeRole = 'master' | 'replica'
 /**
+ * What a node is busy with beyond its process status: loading its dump.rdb at start, or (a
+ * replica) in a full sync with its master. Kept apart from NodeStatus so a syncing replica
+ * is still `running` to everything that checks it.
+ */
+export type NodeActivity = 'loading' | 'syncing'
+/**
  * What runs behind a node: the lab's embedded server, a real redis-server/valkey-server
  * process the lab started, or a server the lab only connected to.
  */
@@ -27,6 +33,10 @@ export interface NodeSnapshot {
   role: NodeRole
   /** Keys in all databases. */
   keys: number
+  /** used_memory from INFO memory, in bytes, sampled with replication while the node runs. */
+  memory?: number
+  /** Set while the node loads its RDB or (a replica) is in a full sync. */
+  activity?: NodeActivity
   /** Set when the node could not get the port it asked for and took the next free one. */
   portNote?: string
   /** Why the node is in `failed`. */
@@ -146,6 +156,87 @@ export interface LabMethods {
   setLinkLatency: [{ id: string; ms: number }, NodeSnapshot]
   /** The last `lines` lines (default 200, at most 2000) of the node's log file. */
   tailLog: [{ id: string; lines?: number }, { lines: string[] }]
+  /** Starts the node's write generator (one per node; a second start replaces the first's settings). */
+  startLoad: [LoadParams, LoadStatus]
+  stopLoad: [{ id: string }, LoadStatus]
+  /** DEBUG DIGEST on a master and its replicas in the lab; key-by-key differences when they differ. */
+  checkConsistency: [{ id: string }, ConsistencyReport]
+}
+
+/** The data types the write generator writes: string SET (EX ttl), INCR, LPUSH+LTRIM, HSET, SADD, ZADD. */
+export const LOAD_TYPES = ['string', 'counter', 'list', 'hash', 'set', 'zset'] as const
+export type LoadType = (typeof LOAD_TYPES)[number]
+export const LOAD_MAX_OPS = 50_000
+export const LOAD_MAX_KEYS = 10_000_000
+
+export interface LoadParams {
+  id: string
+  /** Target writes per second, 1 to 50 000. */
+  opsPerSec: number
+  /** Size of the key space, 1 to 10 000 000. */
+  keys: number
+  /** Key name prefix (default "load:"). */
+  prefix?: string
+  /** The mix: key i gets types[i % types.length] (default all). */
+  types?: LoadType[]
+  /** EX on string SETs. */
+  ttlSeconds?: number
+}
+
+export interface LoadStatus {
+  nodeId: string
+  running: boolean
+  opsPerSec: number
+  keys: number
+  prefix: string
+  types: LoadType[]
+  ttlSeconds?: number
+  /** Replies counted in the last second. */
+  achievedOpsPerSec: number
+  totalOps: number
+  errors: number
+  lastError?: string
+  /** Why it stopped on its own (an error reply such as READONLY, a lost connection). */
+  stoppedReason?: string
+  startedAt: number
+}
+
+export type ReplicaConsistency = {
+  address: string
+  /** Absent when the replica is not a node of the lab (it is then not compared). */
+  id?: string
+  /** slave_repl_offset; the master's offset minus it is the lag. */
+  offset?: number
+  lagBytes?: number
+  /** master_link_status as the replica reports it. */
+  linkUp?: boolean
+  digest?: string
+  state: 'in-sync' | 'diverged' | 'catching-up' | 'not-in-lab' | 'error'
+  error?: string
+  diff?: KeyDiff
+}
+
+export interface KeyDiff {
+  /** Keys on the master the replica lacks, keys only the replica has, keys with different values. */
+  missing: number
+  extra: number
+  different: number
+  examples: { missing: string[]; extra: string[]; different: string[] }
+  /** Keys compared (database 0, SCAN). */
+  compared: number
+  /** Set when the comparison stopped at its bound before seeing every key. */
+  truncated: boolean
+}
+
+export interface ConsistencyReport {
+  masterId: string
+  address: string
+  at: number
+  offset: number
+  digest: string
+  /** Every replica that is a lab node has the master's digest (others are listed as not-in-lab). */
+  inSync: boolean
+  replicas: ReplicaConsistency[]
 }
 
 export type LabMethod = keyof LabMethods
@@ -154,7 +245,8 @@ export type LabResult<M extends LabMethod> = LabMethods[M][1]
 
 export const LAB_METHODS = [
   'info', 'listNodes', 'addNode', 'startNode', 'stopNode', 'restartNode', 'crashNode', 'removeNode', 'execute',
-  'cutLink', 'healLink', 'setLinkLatency', 'tailLog', 'closeSession', 'connectNode', 'discover'
+  'cutLink', 'healLink', 'setLinkLatency', 'tailLog', 'closeSession', 'connectNode', 'discover',
+  'startLoad', 'stopLoad', 'checkConsistency'
 ] as const satisfies readonly LabMethod[]
 
 export type LabEvent =
@@ -166,6 +258,8 @@ export type LabEvent =
   | { type: 'replication'; nodeId: string; at: number; event: ReplicationEvent }
   /** A reply the node pushed on a session with no request waiting (SUBSCRIBE messages, MONITOR lines). */
   | { type: 'console-push'; nodeId: string; session: string; reply: Reply }
+  /** The write generator's status, each second while it runs and once when it stops. */
+  | { type: 'load'; nodeId: string; status: LoadStatus }
 
 /** The typed client the renderer talks to, whichever transport is underneath. */
 export interface LabClient {
@@ -234,6 +328,28 @@ function isId(v: unknown): v is string {
   return typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v)
 }
 
+function isIntIn(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+}
+
+function loadProblem(p: Record<string, unknown>): string | null {
+  if (!isId(p.id)) return 'startLoad: id must be a node id'
+  if (!isIntIn(p.opsPerSec, 1, LOAD_MAX_OPS)) return `startLoad: opsPerSec must be an integer from 1 to ${LOAD_MAX_OPS}`
+  if (!isIntIn(p.keys, 1, LOAD_MAX_KEYS)) return `startLoad: keys must be an integer from 1 to ${LOAD_MAX_KEYS}`
+  if (p.prefix !== undefined && (typeof p.prefix !== 'string' || !/^[\x21-\x7e]{0,64}$/.test(p.prefix))) {
+    return 'startLoad: prefix must be at most 64 printable characters without spaces'
+  }
+  if (p.types !== undefined) {
+    if (!Array.isArray(p.types) || p.types.length === 0) return 'startLoad: types must be a non-empty array'
+    const bad = p.types.filter((t) => !(LOAD_TYPES as readonly unknown[]).includes(t))
+    if (bad.length) return `startLoad: types must be among ${LOAD_TYPES.join(', ')}`
+  }
+  if (p.ttlSeconds !== undefined && !isIntIn(p.ttlSeconds, 1, 31_536_000)) {
+    return 'startLoad: ttlSeconds must be an integer from 1 to 31536000'
+  }
+  return null
+}
+
 /**
  * Checks that an incoming call names a known method with well-formed params.
  * Returns an error message, or null when the call is acceptable.
@@ -286,8 +402,12 @@ export function validateCall(method: unknown, params: unknown): string | null {
     case 'cutLink':
     case 'healLink':
     case 'discover':
+    case 'stopLoad':
+    case 'checkConsistency':
       if (!isId(params.id)) return `${method}: id must be a node id`
       return only('id')
+    case 'startLoad':
+      return loadProblem(params) ?? only('id', 'opsPerSec', 'keys', 'prefix', 'types', 'ttlSeconds')
     case 'setLinkLatency':
       if (!isId(params.id)) return 'setLinkLatency: id must be a node id'
       if (typeof params.ms !== 'number' || !Number.isInteger(params.ms) || params.ms < 0 || params.ms > MAX_LATENCY_MS) {

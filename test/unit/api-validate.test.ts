@@ -107,3 +107,31 @@ describe('Lab API validation of console streams (issue 6)', () => {
     expect(validateCall('closeSession', [])).toBe('closeSession: params must be an object')
   })
 })
+
+describe('Lab API validation of load and consistency (issue 6)', () => {
+  test('startLoad checks rate, key space, prefix, types and TTL', () => {
+    expect(validateCall('startLoad', { id: 'node-1', opsPerSec: 1000, keys: 100 })).toBeNull()
+    expect(validateCall('startLoad', { id: 'node-1', opsPerSec: 50_000, keys: 1, prefix: 'lg:', types: ['string', 'zset'], ttlSeconds: 60 })).toBeNull()
+    const rate = 'startLoad: opsPerSec must be an integer from 1 to 50000'
+    expect(validateCall('startLoad', { id: 'node-1', opsPerSec: 0, keys: 1 })).toBe(rate)
+    expect(validateCall('startLoad', { id: 'node-1', opsPerSec: 50_001, keys: 1 })).toBe(rate)
+    expect(validateCall('startLoad', { id: 'node-1', opsPerSec: 1.5, keys: 1 })).toBe(rate)
+    expect(validateCall('startLoad', { id: 'node-1', keys: 1 })).toBe(rate)
+    expect(validateCall('startLoad', { id: 'node-1', opsPerSec: 1, keys: 0 })).toBe('startLoad: keys must be an integer from 1 to 10000000')
+    expect(validateCall('startLoad', { id: 'node-1', opsPerSec: 1, keys: 1, prefix: 'a b' })).toBe('startLoad: prefix must be at most 64 printable characters without spaces')
+    expect(validateCall('startLoad', { id: 'node-1', opsPerSec: 1, keys: 1, types: [] })).toBe('startLoad: types must be a non-empty array')
+    expect(validateCall('startLoad', { id: 'node-1', opsPerSec: 1, keys: 1, types: ['string', 'stream'] })).toBe(
+      'startLoad: types must be among string, counter, list, hash, set, zset'
+    )
+    expect(validateCall('startLoad', { id: 'node-1', opsPerSec: 1, keys: 1, ttlSeconds: 0 })).toBe('startLoad: ttlSeconds must be an integer from 1 to 31536000')
+    expect(validateCall('startLoad', { id: '../x', opsPerSec: 1, keys: 1 })).toBe('startLoad: id must be a node id')
+    expect(validateCall('startLoad', { id: 'node-1', opsPerSec: 1, keys: 1, burst: true })).toBe('startLoad: unexpected param burst')
+  })
+
+  test('stopLoad and checkConsistency take a node id only', () => {
+    expect(validateCall('stopLoad', { id: 'node-1' })).toBeNull()
+    expect(validateCall('checkConsistency', { id: 'node-2' })).toBeNull()
+    expect(validateCall('stopLoad', {})).toBe('stopLoad: id must be a node id')
+    expect(validateCall('checkConsistency', { id: 'node-1', keys: 5 })).toBe('checkConsistency: unexpected param keys')
+  })
+})

@@ -157,6 +157,9 @@ describe('timeline: replication events as they happen, newest first', () => {
     )
     expect(describeReplicationEvent({ type: 'sync', kind: 'full', bytes: 2048, keys: 3, ms: 5012 })).toEqual({ kind: 'sync', level: 'ok', text: 'full sync: 2.0 kB RDB, 3 keys, 5.0 s' })
     expect(describeReplicationEvent({ type: 'sync', kind: 'partial', bytes: 0, keys: 0, ms: 4 }).text).toBe('partial sync: 4 ms')
+    expect(describeReplicationEvent({ type: 'served', kind: 'partial', replica: '127.0.0.1:6380', bytes: 38, offset: 1234 }).text).toBe(
+      'partial resync served to 127.0.0.1:6380: 38 B of backlog from offset 1234'
+    )
     expect(describeReplicationEvent({ type: 'link', state: 'down', reason: 'link cut by the lab' })).toEqual({ kind: 'link', level: 'error', text: 'link down: link cut by the lab' })
     expect(describeReplicationEvent({ type: 'role', role: 'replica', master: '127.0.0.1:6379' }).text).toBe('became a replica of 127.0.0.1:6379')
   })

@@ -4,14 +4,15 @@ import type { ReplicationEvent } from '../../shared/replication-events'
 import type { Reply } from '../../shared/reply'
 import { ConfigFileError } from '../server/config-file'
 import { lookupConfig } from '../server/config-table'
-import { REDIS_VERSION } from '../server/info'
+import { REDIS_VERSION, genInfoString } from '../server/info'
 import { ServerLog, type LogLevel } from '../server/log'
 import { RedisServer } from '../server/node'
 import { ConsoleSession } from './console-session'
 import type { LabFileNode } from './lab-file'
 import type { LabNode } from './lab-node'
 import { LinkFaults } from './link-faults'
-import { SessionPool, nodeSnapshot, nodeDir, tailNodeLog } from './node-base'
+import { SessionPool, activityOf, memoryMoved, nodeSnapshot, nodeDir, tailNodeLog } from './node-base'
+import { usedMemory } from './protocol-sample'
 import { ensureNodeConfig, nodeConfigPath, readNodeConfig, setNodeConfigPort } from './node-config'
 
 const PORT_SEARCH_SPAN = 100
@@ -45,6 +46,8 @@ export interface EmbeddedNodeOptions {
 
 /** How often replication state (offsets, lag, link) is sampled for the UI. */
 const SAMPLE_MS = 1000
+/** A change of used_memory alone is told this often at most. */
+const MEMORY_ONLY_MS = 5000
 
 /**
  * An embedded server plus what the lab tracks about it: status, console, port history.
@@ -76,6 +79,12 @@ export class EmbeddedNode implements LabNode {
   private faults: LinkFaults | null = null
   private replication: NodeReplication | undefined
   private sampleTimer: NodeJS.Timeout | null = null
+  /** used_memory as the server's INFO memory reports it, sampled with replication. */
+  private memory: number | undefined
+  /** When `memory` was last told. */
+  private memoryAt = 0
+  /** The server is reading its dump.rdb before it listens. */
+  private loadingAtStart = false
   /** Set when the node went down as a master with replicas and nothing to reload. */
   emptyRestartRisk = false
 
@@ -97,6 +106,8 @@ export class EmbeddedNode implements LabNode {
     return nodeSnapshot(this, {
       role: this.server?.replication.isReplica ? 'replica' : 'master',
       keys: this.keys,
+      memory: this.server ? this.memory : undefined,
+      activity: this.loadingAtStart ? 'loading' : this.server ? activityOf(this.server.persistence.loading, this.replication) : undefined,
       replication: this.server ? this.replication : undefined
     })
   }
@@ -134,8 +145,18 @@ export class EmbeddedNode implements LabNode {
         latencyMs: this.faultSettings.latencyMs
       }
     }
-    if (JSON.stringify(next) === JSON.stringify(this.replication)) return
+    // Exactly INFO's figure (for an embedded server it is the app process's heap, shared by all of them).
+    const memory = usedMemory(genInfoString(server, ['memory']))
+    const replicationSame = JSON.stringify(next) === JSON.stringify(this.replication)
+    // Every embedded server reports the app's one heap, which churns under load: alone, a
+    // memory change is told every MEMORY_ONLY_MS at most, or 30 idle cards would redraw each second.
+    const moved = memoryMoved(this.memory, memory) && (!replicationSame || Date.now() - this.memoryAt >= MEMORY_ONLY_MS)
+    if (replicationSame && !moved) return
     this.replication = next
+    if (moved || !replicationSame) {
+      this.memory = memory
+      this.memoryAt = Date.now()
+    }
     this.opts.onChange(this)
   }
 
@@ -224,7 +245,15 @@ export class EmbeddedNode implements LabNode {
         log.log(level, msg)
       })
       try {
-        await server.listen()
+        const listening = server.listen()
+        // listen() marks the load synchronously before it reads the file: show it until it is done.
+        if (server.persistence.loading) {
+          this.loadingAtStart = true
+          this.opts.onChange(this)
+        }
+        await listening.finally(() => {
+          this.loadingAtStart = false
+        })
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code
         if (code === 'EADDRINUSE' && port < last) continue

@@ -12,7 +12,7 @@ import type { LabFileNode } from './lab-file'
 import { NOT_STARTED_HERE, isLoopbackHost, type LabNode, type LabSession, type SecretBox } from './lab-node'
 import { ProtocolPoller, sampleEvents, sampleServer, type ProtocolSample } from './protocol-sample'
 import { RemoteSession } from './remote-session'
-import { SessionPool, cutLinkTransiently, nodeSnapshot, sameSample } from './node-base'
+import { SessionPool, activityOf, cutLinkTransiently, memoryMoved, nodeSnapshot, sameSample } from './node-base'
 
 const DEFAULT_POLL_MS = 1000
 const DEFAULT_CLIENT_NAME = 'replication-lab'
@@ -104,10 +104,18 @@ export class ExternalNode implements LabNode {
     return nodeSnapshot(this, {
       role: this.sample?.role ?? 'master',
       keys: this.sample?.keys ?? 0,
+      memory: this.status === 'running' ? this.sample?.memory : undefined,
+      activity: this.activity(),
       replication: this.status === 'running' && this.sample ? this.sample.replication : undefined,
       external,
       disabled: this.disabled()
     })
+  }
+
+  /** Loading or syncing, as its last sample says (only while it runs). */
+  private activity(): NodeSnapshot['activity'] {
+    if (this.status !== 'running' || !this.sample) return undefined
+    return activityOf(this.sample.loading, this.sample.replication)
   }
 
   disabled(): Partial<Record<NodeAction, string>> {
@@ -206,6 +214,8 @@ export class ExternalNode implements LabNode {
     const prev = this.sample
     const wasDown = this.status !== 'running'
     for (const e of sampleEvents(prev?.replication, s.replication)) this.opts.onReplication?.(this, e)
+    // The figure last shown stays until it moves 1%, so slow drift adds up to a report.
+    if (prev && !memoryMoved(prev.memory, s.memory)) s.memory = prev.memory
     this.sample = s
     if (wasDown) {
       this.error = undefined

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import type { ConnectParams, LabEvent, LabInfo, LabMethod, LabParams, LabResult, NodeAction, NodeSnapshot, RealEngine } from '../../shared/api'
+import type { ConnectParams, ConsistencyReport, LoadStatus, LabEvent, LabInfo, LabMethod, LabParams, LabResult, NodeAction, NodeSnapshot, RealEngine } from '../../shared/api'
 import { LabError, TAIL_LINES_DEFAULT, TAIL_LINES_MAX } from '../../shared/api'
 import type { ReplicationInfo } from '../../shared/info-parse'
 import type { Reply } from '../../shared/reply'
@@ -12,6 +12,8 @@ import { isLoopbackHost, type LabNode, type SecretBox } from './lab-node'
 import { sampleServer } from './protocol-sample'
 import { findRealEngines } from './redis-binary'
 import { SpawnedNode } from './spawned-node'
+import { LoadGenerator, LOAD_SESSION } from './load-generator'
+import { checkConsistency } from './consistency'
 
 export const DEFAULT_BASE_PORT = 6379
 /** The classic tutorial: three standalone servers on 6379, 6380 and 6381. */
@@ -51,6 +53,8 @@ export class Lab {
   /** Lifecycle operations run one at a time, so two starts never race for one port. */
   private queue: Promise<unknown> = Promise.resolve()
   private readonly handlers: Handlers
+  /** Node id → its running write generator. */
+  private readonly loads = new Map<string, LoadGenerator>()
 
   constructor(private readonly opts: LabOptions) {
     this.basePort = opts.basePort ?? DEFAULT_BASE_PORT
@@ -72,7 +76,10 @@ export class Lab {
       healLink: async (p) => this.linkFault(this.allowed(p.id, 'healLink'), (n) => n.setLinkCut(false)),
       setLinkLatency: async (p) => this.linkFault(this.allowed(p.id, 'setLinkLatency'), (n) => n.setLinkLatency(p.ms)),
       // Transports validate the bound; callers in this process (tests, the shell) get it clamped.
-      tailLog: (p) => this.tailLog(p.id, Math.max(1, Math.min(TAIL_LINES_MAX, p.lines ?? TAIL_LINES_DEFAULT)))
+      tailLog: (p) => this.tailLog(p.id, Math.max(1, Math.min(TAIL_LINES_MAX, p.lines ?? TAIL_LINES_DEFAULT))),
+      startLoad: async (p) => this.startLoad(p),
+      stopLoad: async (p) => this.stopLoad(p.id),
+      checkConsistency: (p) => this.checkConsistency(p.id)
     }
   }
 
@@ -108,6 +115,7 @@ export class Lab {
 
   /** Stops every node; the app calls this on quit. */
   async close(): Promise<void> {
+    for (const gen of [...this.loads.values()]) gen.stop()
     await this.serial(async () => {
       // Stop = SHUTDOWN (saving per config); a node whose final save fails still goes down.
       // External servers are not ours to stop: the lab only lets go of its connections.
@@ -159,6 +167,7 @@ export class Lab {
 
   private async stopNode(id: string): Promise<NodeSnapshot> {
     const node = this.get(id)
+    this.loads.get(id)?.stop(`${node.host}:${node.port} was stopped`)
     try {
       await node.stop()
     } catch (err) {
@@ -175,6 +184,7 @@ export class Lab {
 
   private async crashNode(id: string): Promise<NodeSnapshot> {
     const node = this.get(id)
+    this.loads.get(id)?.stop(`${node.host}:${node.port} crashed`)
     await node.crash()
     return node.snapshot()
   }
@@ -186,10 +196,53 @@ export class Lab {
     } catch (err) {
       throw new LabError((err as Error).message)
     }
+    this.loads.get(id)?.stop(`${node.host}:${node.port} was removed`)
     this.nodes.delete(id)
     this.emit({ type: 'node-removed', id })
     await this.save()
     return { id }
+  }
+
+  private startLoad(p: LabParams<'startLoad'>): LoadStatus {
+    const node = this.get(p.id)
+    if (node.status !== 'running') throw new LabError(`${node.host}:${node.port} is ${node.status}: start it before writing to it`)
+    const running = this.loads.get(p.id)
+    if (running) return running.update(p)
+    const gen = new LoadGenerator(p.id, p, {
+      session: node.consoleSession(LOAD_SESSION),
+      address: `${node.host}:${node.port}`,
+      onStatus: (status) => this.emit({ type: 'load', nodeId: p.id, status }),
+      onStopped: (status) => {
+        if (this.loads.get(p.id) === gen) this.loads.delete(p.id)
+        this.nodes.get(p.id)?.closeSession(LOAD_SESSION)
+        this.emit({ type: 'load', nodeId: p.id, status })
+        if (status.stoppedReason) {
+          this.emit({ type: 'notice', level: 'error', nodeId: p.id, message: `Load stopped: ${status.stoppedReason}` })
+        }
+      }
+    })
+    this.loads.set(p.id, gen)
+    return gen.start()
+  }
+
+  private stopLoad(id: string): LoadStatus {
+    const node = this.get(id)
+    const gen = this.loads.get(id)
+    if (!gen) throw new LabError(`No load is running on ${node.host}:${node.port}`)
+    return gen.stop()
+  }
+
+  private async checkConsistency(id: string): Promise<ConsistencyReport> {
+    const node = this.get(id)
+    try {
+      const followers = [...this.nodes.values()].filter((n) => {
+        const m = n.snapshot().replication?.master
+        return n !== node && m !== undefined && sameAddress(m, node)
+      })
+      return await checkConsistency(node, (addr) => this.findByAddress(addr), followers)
+    } catch (err) {
+      throw new LabError((err as Error).message)
+    }
   }
 
   private async linkFault(id: string, apply: (node: LabNode) => void | Promise<void>): Promise<NodeSnapshot> {

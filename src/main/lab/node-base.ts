@@ -22,6 +22,10 @@ export function nodeDir(dataDir: string, id: string): string {
 export interface SnapshotFacts {
   role: NodeSnapshot['role']
   keys: number
+  /** used_memory in bytes, when sampled. */
+  memory?: number
+  /** Loading its RDB, or in a full sync (see NodeActivity). */
+  activity?: NodeSnapshot['activity']
   /** Only where the node can vouch for it (running, or sampled). */
   replication: NodeReplication | undefined
   external?: NodeSnapshot['external']
@@ -43,6 +47,8 @@ export function nodeSnapshot(node: LabNode, facts: SnapshotFacts): NodeSnapshot 
   if (node.portNote) snap.portNote = node.portNote
   if (node.error) snap.error = node.error
   if (facts.replication) snap.replication = facts.replication
+  if (facts.memory !== undefined) snap.memory = facts.memory
+  if (facts.activity) snap.activity = facts.activity
   return snap
 }
 
@@ -72,14 +78,31 @@ export class SessionPool<S extends LabSession> {
   }
 }
 
-/** Whether a new sample shows the UI nothing new (replication, key count and role all as before). */
+/** Whether a new sample shows the UI nothing new (replication, key count, role, memory and loading all as before). */
 export function sameSample(prev: ProtocolSample | null, next: ProtocolSample): boolean {
   return (
     prev !== null &&
     JSON.stringify(prev.replication) === JSON.stringify(next.replication) &&
     prev.keys === next.keys &&
-    prev.role === next.role
+    prev.role === next.role &&
+    !memoryMoved(prev.memory, next.memory) &&
+    prev.loading === next.loading
   )
+}
+
+/**
+ * Whether used_memory moved enough to tell the UI: 1% (the card shows three figures). Memory
+ * moves with every allocation; sending each wobble would redraw every card every second.
+ */
+export function memoryMoved(prev: number | undefined, next: number | undefined): boolean {
+  if (prev === undefined || next === undefined) return prev !== next
+  return Math.abs(next - prev) >= prev / 100
+}
+
+/** What the card shows a running node busy with: loading an RDB, or a replica's full sync. */
+export function activityOf(loading: boolean, replication: NodeReplication | undefined): NodeSnapshot['activity'] {
+  if (loading) return 'loading'
+  return replication?.master?.link === 'sync' ? 'syncing' : undefined
 }
 
 /**

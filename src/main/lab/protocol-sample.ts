@@ -13,6 +13,10 @@ export interface ProtocolSample {
   role: 'master' | 'replica'
   replication: NodeReplication
   keys: number
+  /** used_memory (INFO memory), in bytes; undefined when the server does not report it. */
+  memory: number | undefined
+  /** INFO persistence's loading:1 (an RDB being loaded, at start or from a master). */
+  loading: boolean
   /** The parsed INFO replication, for discovery (slaveN lines, master_host/port). */
   info: ReplicationInfo
 }
@@ -26,6 +30,13 @@ function text(reply: Reply, command: string, where: string): string {
   if (reply.type === 'verbatim') return reply.value
   if (reply.type === 'error') throw new Error(`${command} refused by ${where}: ${bytesToText(reply.value)}`)
   throw new Error(`${command} on ${where} answered a ${reply.type} reply`)
+}
+
+/** What `read` finds in an INFO reply, or undefined when the server refused it. */
+function optional<T>(reply: Reply, read: (text: string) => T): T | undefined {
+  if (reply.type === 'bulk' && reply.value !== null) return read(reply.value)
+  if (reply.type === 'verbatim') return read(reply.value)
+  return undefined
 }
 
 /** ROLE's link state of a replica (`slave host port state offset`); null when ROLE is refused. */
@@ -68,12 +79,24 @@ export function toNodeReplication(info: ReplicationInfo, link: Link | null): Nod
   return out
 }
 
-/** One sample: three commands, pipelined on the control connection. */
+/** used_memory from INFO memory's text; undefined when absent. */
+export function usedMemory(memoryText: string): number | undefined {
+  const v = parseInfo(memoryText)['memory']?.['used_memory']
+  const n = v === undefined ? NaN : Number(v)
+  return Number.isFinite(n) && n >= 0 ? n : undefined
+}
+
+/**
+ * One sample: five commands, pipelined on the control connection (one INFO per section, as
+ * servers before Redis 7 take a single section).
+ */
 export async function sampleServer(session: LabSession, where: string): Promise<ProtocolSample> {
-  const [repl, keyspace, role] = await Promise.all([
+  const [repl, keyspace, role, memory, persistence] = await Promise.all([
     session.execute(['INFO', 'replication']),
     session.execute(['INFO', 'keyspace']),
-    session.execute(['ROLE'])
+    session.execute(['ROLE']),
+    session.execute(['INFO', 'memory']),
+    session.execute(['INFO', 'persistence'])
   ])
   const info = parseReplicationInfo(text(repl!, 'INFO replication', where))
   if (!info) throw new Error(`INFO replication on ${where} has no role: not a Redis server?`)
@@ -81,6 +104,9 @@ export async function sampleServer(session: LabSession, where: string): Promise<
     role: info.role,
     replication: toNodeReplication(info, roleLink(role!)),
     keys: keyCount(text(keyspace!, 'INFO keyspace', where)),
+    // A server that refuses these (renamed commands, ACL) still shows its replication.
+    memory: optional(memory!, (t) => usedMemory(t)),
+    loading: optional(persistence!, (t) => parseInfo(t)['persistence']?.['loading'] === '1') ?? false,
     info
   }
 }

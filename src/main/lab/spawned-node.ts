@@ -17,7 +17,7 @@ import type { LabNode, LabSession, StartOptions } from './lab-node'
 import { ensureNodeConfig, nodeConfigPath, setNodeConfigPort } from './node-config'
 import { ProtocolPoller, sampleEvents, type ProtocolSample } from './protocol-sample'
 import { RemoteSession } from './remote-session'
-import { SessionPool, cutLinkTransiently, nodeSnapshot, nodeDir, sameSample, tailNodeLog } from './node-base'
+import { SessionPool, activityOf, cutLinkTransiently, memoryMoved, nodeSnapshot, nodeDir, sameSample, tailNodeLog } from './node-base'
 
 const PORT_SEARCH_SPAN = 100
 const READY_TIMEOUT_MS = 20_000
@@ -25,6 +25,8 @@ const READY_TIMEOUT_MS = 20_000
 const EXIT_TIMEOUT_MS = 60_000
 const SAMPLE_MS = 1000
 const READY = /Ready to accept connections/
+/** redis-server's log line as it begins reading its dump.rdb at start. */
+const LOADING = /Loading RDB produced by/
 const OUTPUT_KEEP = 64 * 1024
 
 export interface SpawnedNodeOptions {
@@ -57,6 +59,8 @@ export class SpawnedNode implements LabNode {
   private readonly sessions = new SessionPool<LabSession>()
   private poller: ProtocolPoller | null = null
   private sample: ProtocolSample | null = null
+  /** Its log says it is loading its dump.rdb (during start). */
+  private loadingAtStart = false
 
   constructor(private readonly opts: SpawnedNodeOptions) {
     this.id = opts.id
@@ -84,9 +88,21 @@ export class SpawnedNode implements LabNode {
     return nodeSnapshot(this, {
       role: this.sample?.role ?? 'master',
       keys: this.sample?.keys ?? 0,
+      memory: this.status === 'running' ? this.sample?.memory : undefined,
+      activity: this.activity(),
       replication: this.status === 'running' && this.sample ? this.sample.replication : undefined,
       disabled: this.disabled()
     })
+  }
+
+  /**
+   * Loading or syncing: while starting, what its log says (it answers nothing but -LOADING
+   * until its dump.rdb is in); while running, its last sample.
+   */
+  private activity(): NodeSnapshot['activity'] {
+    if (this.status === 'starting') return this.loadingAtStart ? 'loading' : undefined
+    if (this.status !== 'running' || !this.sample) return undefined
+    return activityOf(this.sample.loading, this.sample.replication)
   }
 
   disabled(): Partial<Record<NodeAction, string>> {
@@ -190,11 +206,17 @@ export class SpawnedNode implements LabNode {
       log = await readFrom(this.logPath, logStart)
       // In its log file, or on stdout when its redis.conf says `logfile ""`.
       if (READY.test(log) || READY.test(output)) {
+        this.loadingAtStart = false
         this.attach(child, exited)
         return 'ready'
       }
+      if (!this.loadingAtStart && (LOADING.test(log) || LOADING.test(output))) {
+        this.loadingAtStart = true
+        this.opts.onChange(this)
+      }
       await new Promise((r) => setTimeout(r, 50))
     }
+    this.loadingAtStart = false
     if (exitInfo === null) {
       child.kill('SIGKILL')
       await exited
@@ -239,6 +261,8 @@ export class SpawnedNode implements LabNode {
   private onSample(s: ProtocolSample): void {
     const prev = this.sample
     for (const e of sampleEvents(prev?.replication, s.replication)) this.opts.onReplication?.(this, e)
+    // The figure last shown stays until it moves 1%, so slow drift adds up to a report.
+    if (prev && !memoryMoved(prev.memory, s.memory)) s.memory = prev.memory
     this.sample = s
     if (sameSample(prev, s)) return
     this.opts.onChange(this)

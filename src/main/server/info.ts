@@ -7,6 +7,7 @@ import type { RedisServer } from './node'
 import { replicationInfoLines } from './replication/info-replication'
 import { blockedClients } from './blocking'
 import { outputBufferBytes, serverMetrics } from './metrics'
+import { humanBytes } from '../../shared/human-bytes'
 
 export const REDIS_VERSION = '7.0.15'
 
@@ -15,18 +16,6 @@ const DEFAULT_SECTIONS = [
   'server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'module_list',
   'errorstats', 'cluster', 'keyspace'
 ]
-
-function humanBytes(n: number): string {
-  if (n < 1024) return `${n}B`
-  const units = ['K', 'M', 'G', 'T', 'P']
-  let v = n
-  let i = -1
-  do {
-    v /= 1024
-    i++
-  } while (v >= 1024 && i < units.length - 1)
-  return `${v.toFixed(2)}${units[i]}`
-}
 
 type Fields = [string, string | number][]
 

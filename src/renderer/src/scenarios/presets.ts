@@ -4,6 +4,7 @@
  * person would type them) for each node that is not already where it should be.
  */
 import type { NodeSnapshot } from '@shared/api'
+import { t } from '../i18n'
 
 export interface Preset {
   id: 'one-master-two-replicas' | 'chain' | 'star' | 'failover'
@@ -15,33 +16,37 @@ export interface Preset {
   lesson?: string
 }
 
-/** Wording lives here so it can be translated with the rest. */
+/** A preset whose title and description read in the current locale (i18n `scenarios.presets.<id>`). */
+function preset(p: Omit<Preset, 'title' | 'description'>): Preset {
+  return {
+    ...p,
+    get title() {
+      return t(`scenarios.presets.${p.id}.title`)
+    },
+    get description() {
+      return t(`scenarios.presets.${p.id}.description`)
+    }
+  }
+}
+
 export const PRESETS: Preset[] = [
-  {
+  preset({
     id: 'one-master-two-replicas',
-    title: 'One master + two replicas',
-    description: 'The classic setup: the first node is the master, the next two replicate from it.',
     masters: [null, 0, 0]
-  },
-  {
+  }),
+  preset({
     id: 'chain',
-    title: 'Chain (A → B → C)',
-    description: 'B replicates from A and C from B: a replica can feed replicas, relaying its master’s stream.',
     masters: [null, 0, 1]
-  },
-  {
+  }),
+  preset({
     id: 'star',
-    title: 'Star of five replicas',
-    description: 'One master feeding five replicas directly.',
     masters: [null, 0, 0, 0, 0, 0]
-  },
-  {
+  }),
+  preset({
     id: 'failover',
-    title: 'Failover drill',
-    description: 'A master with two replicas, then the steps to lose the master, promote a replica and repoint the other.',
     masters: [null, 0, 0],
     lesson: 'failover'
-  }
+  })
 ]
 
 export interface PlannedCommand {

@@ -9,16 +9,12 @@ import { defineStore } from 'pinia'
 import type { NodeSnapshot } from '@shared/api'
 import { parseInfo } from '@shared/info-parse'
 import { bytesToText, type Reply } from '@shared/reply'
+import { t } from '../i18n'
 import { useLabStore } from './lab'
 
 export type InspectorTab = 'replication' | 'chart' | 'config' | 'log' | 'keys'
-export const INSPECTOR_TABS: { id: InspectorTab; label: string }[] = [
-  { id: 'replication', label: 'Replication' },
-  { id: 'chart', label: 'Chart' },
-  { id: 'config', label: 'Config' },
-  { id: 'log', label: 'Log' },
-  { id: 'keys', label: 'Keys' }
-]
+/** The tabs in order; each one's label is i18n `inspector.tabs.<id>`. */
+export const INSPECTOR_TABS: { id: InspectorTab }[] = [{ id: 'replication' }, { id: 'chart' }, { id: 'config' }, { id: 'log' }, { id: 'keys' }]
 
 /** The lab connection the inspector uses (one per session name, apart from the consoles'). */
 export const INSPECTOR_SESSION = 'inspector'
@@ -108,7 +104,10 @@ export const useInspectorStore = defineStore('inspector', () => {
     const id = nodeId.value
     if (!id || infoBusy) return
     if (!running.value) {
-      infoError.value = `${node.value ? `${node.value.host}:${node.value.port}` : id} is ${node.value?.status ?? 'gone'}: INFO needs a running node.`
+      infoError.value = t('inspector.notRunning', {
+        address: node.value ? `${node.value.host}:${node.value.port}` : id,
+        status: node.value ? t(`common.status.${node.value.status}`) : t('inspector.gone')
+      })
       return
     }
     infoBusy = true

@@ -8,6 +8,7 @@ import { ref } from 'vue'
 import { defineStore } from 'pinia'
 import { cliOutput } from '@shared/cli-format'
 import { bytesToText, textToBytes, type Reply } from '@shared/reply'
+import { t } from '../i18n'
 import { useLabStore } from './lab'
 import { cliTarget, useOperationsStore } from './operations'
 import { INSPECTOR_SESSION, messageOf } from './inspector'
@@ -297,7 +298,7 @@ export const useKeyBrowserStore = defineStore('key-browser', () => {
         if (!quiet) record(shown, summary(fetched.args, fetched.reply, fetched.total), false)
       } catch (err) {
         record(shown, `(error) ${messageOf(err)}`, true)
-        lab.notify('error', `Could not read ${bytesToText(key)}: ${messageOf(err)}`, nodeId.value ?? undefined)
+        lab.notify('error', t('inspector.keys.readFailed', { key: bytesToText(key), error: messageOf(err) }), nodeId.value ?? undefined)
       } finally {
         busy.value = false
       }
@@ -357,10 +358,10 @@ export const useKeyBrowserStore = defineStore('key-browser', () => {
   async function remove(key: string): Promise<boolean> {
     const args = ['DEL', key]
     const ok = await ops.confirm({
-      title: `Delete ${bytesToText(key)}?`,
-      message: `The key ${bytesToText(key)} and its value will be deleted from database ${db.value}; its replicas delete it too.`,
+      title: t('inspector.keys.deleteTitle', { key: bytesToText(key) }),
+      message: t('inspector.keys.deleteMessage', { key: bytesToText(key), db: db.value }),
       command: line(args),
-      confirmLabel: 'Delete'
+      confirmLabel: t('inspector.keys.deleteConfirm')
     })
     if (!ok) return false
     return edit(args)

@@ -5,9 +5,10 @@
  */
 import { computed, ref } from 'vue'
 import { defineStore } from 'pinia'
-import type { ConnectParams, LabClient, LabEvent, LabInfo, NodeSnapshot } from '@shared/api'
+import type { ConnectParams, ConsistencyReport, LabClient, LabEvent, LabInfo, LoadParams, LoadStatus, NodeSnapshot } from '@shared/api'
 import type { Reply } from '@shared/reply'
 import { isLabTransport, type ConnectionState } from '../transport/types'
+import { t } from '../i18n'
 
 export type NoticeLevel = 'info' | 'warning' | 'error'
 
@@ -133,7 +134,7 @@ export const useLabStore = defineStore('lab', () => {
       loaded.value = true
     } catch (err) {
       // While disconnected the status already says so; a refresh follows the reconnect.
-      if (connection.value === 'connected') notify('error', `Could not list the nodes: ${messageOf(err)}`)
+      if (connection.value === 'connected') notify('error', t('ops.couldNotList', { error: messageOf(err) }))
       return
     }
     try {
@@ -180,7 +181,7 @@ export const useLabStore = defineStore('lab', () => {
       upsert(snapshot)
       return snapshot
     } catch (err) {
-      notify('error', `Could not add a node: ${messageOf(err)}`)
+      notify('error', t('ops.couldNotAdd', { error: messageOf(err) }))
       return null
     } finally {
       adding.value = false
@@ -196,7 +197,7 @@ export const useLabStore = defineStore('lab', () => {
       upsert(snapshot)
       return snapshot
     } catch (err) {
-      notify('error', `Could not ${action} ${name}: ${messageOf(err)}`, id)
+      notify('error', t('ops.couldNot', { action: t(`ops.actions.${action}`), name, error: messageOf(err) }), id)
       return null
     } finally {
       delete busy.value[id]
@@ -212,13 +213,13 @@ export const useLabStore = defineStore('lab', () => {
       const result = await requireClient().call(ACTION_METHOD[action], { id })
       if (action === 'remove') {
         removeNode(id)
-        return { ok: true, outcome: `${name} removed` }
+        return { ok: true, outcome: t('ops.removed', { name }) }
       }
       const snapshot = result as NodeSnapshot
       upsert(snapshot)
       return { ok: true, outcome: snapshot.status }
     } catch (err) {
-      const message = `Could not ${action} ${name}: ${messageOf(err)}`
+      const message = t('ops.couldNot', { action: t(`ops.actions.${action}`), name, error: messageOf(err) })
       notify('error', message, id)
       return { ok: false, message }
     } finally {
@@ -290,15 +291,32 @@ export const useLabStore = defineStore('lab', () => {
       const added = await requireClient().call('discover', { id })
       for (const n of added) upsert(n)
       const current = node(id)
-      notify('info', `Discovery from ${current ? nodeAddress(current) : id}: ${added.length === 0 ? 'no new servers' : `added ${added.map(nodeAddress).join(', ')}`}`, id)
+      const result = added.length === 0 ? t('ops.discoveryNone') : t('ops.discoveryAdded', { list: added.map(nodeAddress).join(', ') })
+      notify('info', t('ops.discovery', { name: current ? nodeAddress(current) : id, result }), id)
       return added
     } catch (err) {
-      notify('error', `Discovery failed: ${messageOf(err)}`, id)
+      notify('error', t('ops.discoveryFailed', { error: messageOf(err) }), id)
       return []
     }
   }
 
+  /** The node's write generator (the load store keeps its status from the 'load' events). */
+  function startLoad(params: LoadParams): Promise<LoadStatus> {
+    return requireClient().call('startLoad', params)
+  }
+
+  function stopLoad(id: string): Promise<LoadStatus> {
+    return requireClient().call('stopLoad', { id })
+  }
+
+  function checkConsistency(id: string): Promise<ConsistencyReport> {
+    return requireClient().call('checkConsistency', { id })
+  }
+
   return {
+    startLoad,
+    stopLoad,
+    checkConsistency,
     realEngines,
     connectNode,
     discover,

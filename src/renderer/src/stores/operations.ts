@@ -11,6 +11,7 @@ import { cliOutput } from '@shared/cli-format'
 import { bytesToText } from '@shared/reply'
 import { replicateRefusal } from '@shared/replication-rules'
 import { remoteDanger } from '@shared/remote-safety'
+import { msg, t, type Message } from '../i18n'
 import { nodeAddress, useLabStore } from './lab'
 import { useReplicationStore } from './replication'
 import { useTimelineStore } from './timeline'
@@ -48,12 +49,11 @@ export function cliTarget(node: Pick<NodeSnapshot, 'host' | 'port'>): string {
   return node.host === '127.0.0.1' ? `redis-cli -p ${node.port}` : `redis-cli -h ${node.host} -p ${node.port}`
 }
 
-/** What "Remove" runs for a server the lab did not start: nothing on the server itself. */
-export const DISCONNECT_COMMAND = '(no command: the lab only lets go of its connections)'
 
 /** The shell line a process-level action corresponds to. */
 export function actionCommand(action: NodeAction, node: Pick<NodeSnapshot, 'host' | 'port'> & { engine?: NodeSnapshot['engine'] }): string {
-  if (action === 'remove' && node.engine === 'external') return DISCONNECT_COMMAND
+  // What "Remove" runs for a server the lab did not start: nothing on the server itself.
+  if (action === 'remove' && node.engine === 'external') return t('ops.noCommand')
   const cli = cliTarget(node)
   switch (action) {
     case 'start':
@@ -63,9 +63,9 @@ export function actionCommand(action: NodeAction, node: Pick<NodeSnapshot, 'host
     case 'restart':
       return `${cli} SHUTDOWN && redis-server ./redis.conf`
     case 'crash':
-      return `kill -9 <pid of ${nodeAddress(node)}>`
+      return `kill -9 <${t('ops.pidOf', { address: nodeAddress(node) })}>`
     case 'remove':
-      return `${cli} SHUTDOWN NOSAVE && rm -r <folder of ${nodeAddress(node)}>`
+      return `${cli} SHUTDOWN NOSAVE && rm -r <${t('ops.folderOf', { address: nodeAddress(node) })}>`
   }
 }
 
@@ -80,13 +80,11 @@ export type LinkFault = { cut: boolean } | { latencyMs: number }
 /** What a link fault does, worded for the command log (no redis-cli command does it). */
 export function faultDescription(fault: LinkFault, replica: string, master: string): string {
   if ('cut' in fault) {
-    return fault.cut
-      ? `network fault made by the lab: the replica's connection to ${master} is dropped (and new ones refused)`
-      : `network fault healed by the lab: the replica may connect to ${master} again`
+    return fault.cut ? t('ops.fault.cut', { master }) : t('ops.fault.healed', { master })
   }
   return fault.latencyMs > 0
-    ? `network delay made by the lab: each byte between ${replica} and ${master} waits ${fault.latencyMs} ms each way`
-    : `network delay removed by the lab between ${replica} and ${master}`
+    ? t('ops.fault.delay', { replica, master, ms: fault.latencyMs })
+    : t('ops.fault.delayRemoved', { replica, master })
 }
 
 export const KILL_MASTER_LINK_ARGS = ['CLIENT', 'KILL', 'TYPE', 'master']
@@ -101,13 +99,13 @@ export function cutsByClientKill(node: Pick<NodeSnapshot, 'engine'>): boolean {
 
 /** The tooltip of "Cut link" on such a replica: the command it runs, and that the cut does not last. */
 export function transientCutHint(node: Pick<NodeSnapshot, 'host' | 'port'>): string {
-  return `$ ${cliTarget(node)} ${KILL_MASTER_LINK_ARGS.join(' ')}: a transient cut, not a partition (the replica reconnects by itself, usually with a partial resync)`
+  return t('ops.fault.transientHint', { command: `$ ${cliTarget(node)} ${KILL_MASTER_LINK_ARGS.join(' ')}` })
 }
 
 /** The timeline's line for a fault the operator set. */
-function faultNote(fault: LinkFault): string {
-  if ('cut' in fault) return fault.cut ? 'link cut by the lab (network fault)' : 'link healed by the lab'
-  return fault.latencyMs > 0 ? `link latency set to ${fault.latencyMs} ms each way` : 'link latency removed'
+function faultNote(fault: LinkFault): Message {
+  if ('cut' in fault) return fault.cut ? msg('timeline.fault.cut') : msg('timeline.fault.healed')
+  return fault.latencyMs > 0 ? msg('timeline.fault.latency', { ms: fault.latencyMs }) : msg('timeline.fault.latencyRemoved')
 }
 
 export const useOperationsStore = defineStore('operations', () => {
@@ -169,8 +167,8 @@ export const useOperationsStore = defineStore('operations', () => {
   function refusal(nodeId: string, masterId: string): string | null {
     const node = lab.node(nodeId)
     const master = lab.node(masterId)
-    if (!node || !master) return 'That node is no longer in the lab.'
-    if (node.status !== 'running') return `${nodeAddress(node)} is ${node.status}: start it first.`
+    if (!node || !master) return t('ops.noLongerInLab')
+    if (node.status !== 'running') return t('ops.startFirst', { address: nodeAddress(node), status: t(`common.status.${node.status}`) })
     return replicateRefusal(nodeAddress(node), nodeAddress(master), replication.masterOf)
   }
 
@@ -188,7 +186,7 @@ export const useOperationsStore = defineStore('operations', () => {
     const master = lab.node(masterId)
     const why = refusal(nodeId, masterId)
     if (why !== null || !node || !master) {
-      lab.notify('warning', `Refused: ${why}`, nodeId)
+      lab.notify('warning', t('ops.refused', { why: why ?? '' }), nodeId)
       return false
     }
     closeReplicate()
@@ -205,11 +203,11 @@ export const useOperationsStore = defineStore('operations', () => {
   }
 
   const DESTRUCTIVE: Partial<Record<NodeAction, (address: string) => string>> = {
-    crash: (a) => `${a} will be killed without saving: writes since its last save are lost, and its replicas lose their master.`,
-    remove: (a) => `${a} will be stopped without saving and its folder (config and dump.rdb) deleted.`
+    crash: (address) => t('ops.crashWarn', { address }),
+    remove: (address) => t('ops.removeWarn', { address })
   }
 
-  const DISCONNECT = (a: string): string => `The lab closes its connections to ${a} and forgets it; the server keeps running, untouched.`
+  const DISCONNECT = (address: string): string => t('ops.disconnectWarn', { address })
 
   /** Start/stop/restart/crash/remove through the Lab API, recorded with their shell equivalent. */
   async function nodeAction(nodeId: string, action: NodeAction): Promise<boolean> {
@@ -220,8 +218,8 @@ export const useOperationsStore = defineStore('operations', () => {
     const disconnect = action === 'remove' && node.engine === 'external'
     const warn = disconnect ? DISCONNECT : DESTRUCTIVE[action]
     if (warn) {
-      const label = disconnect ? 'Disconnect' : action === 'crash' ? 'Crash' : 'Remove'
-      const ok = await confirm({ title: `${label} ${address}?`, message: warn(address), command, confirmLabel: label })
+      const label = t(`ops.labels.${disconnect ? 'disconnect' : action === 'crash' ? 'crash' : 'remove'}`)
+      const ok = await confirm({ title: t('ops.confirmTitle', { label, address }), message: warn(address), command, confirmLabel: label })
       if (!ok) return false
     }
     const result = await lab.nodeAction(nodeId, action)
@@ -239,14 +237,14 @@ export const useOperationsStore = defineStore('operations', () => {
     if (cutsByClientKill(node) && 'cut' in fault && fault.cut) {
       const asked = timeline.mark()
       const result = await lab.linkFault(replicaId, fault)
-      record(node, `${cliTarget(node)} ${KILL_MASTER_LINK_ARGS.join(' ')}`, result.ok ? 'link killed: a transient cut, the replica reconnects by itself' : result.message, !result.ok)
-      if (result.ok) timeline.note(replicaId, 'fault', 'warning', 'link cut with CLIENT KILL TYPE master (transient: the replica reconnects)', asked)
+      record(node, `${cliTarget(node)} ${KILL_MASTER_LINK_ARGS.join(' ')}`, result.ok ? t('ops.fault.killed') : result.message, !result.ok)
+      if (result.ok) timeline.note(replicaId, 'fault', 'warning', msg('timeline.fault.clientKill'), asked)
       return result.ok
     }
     const link = replication.linkOf(replicaId)
     const master = link ? lab.node(link.masterId) : undefined
     const m = lab.node(replicaId)?.replication?.master
-    const masterAddress = master ? nodeAddress(master) : m ? `${m.host}:${m.port}` : 'its master'
+    const masterAddress = master ? nodeAddress(master) : m ? `${m.host}:${m.port}` : t('ops.itsMaster')
     const asked = timeline.mark()
     const result = await lab.linkFault(replicaId, fault)
     record(node, faultDescription(fault, nodeAddress(node), masterAddress), result.ok ? result.outcome : result.message, !result.ok, 'lab')

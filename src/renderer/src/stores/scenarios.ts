@@ -9,6 +9,7 @@ import type { NodeSnapshot } from '@shared/api'
 import { defineStore } from 'pinia'
 import { PRESETS, pickMembers, planCommands, type PlannedCommand, type Preset } from '../scenarios/presets'
 import { remoteDanger } from '@shared/remote-safety'
+import { t } from '../i18n'
 import { useLabStore } from './lab'
 import { cliTarget, useOperationsStore } from './operations'
 import { useWalkthroughStore } from './walkthrough'
@@ -32,7 +33,7 @@ export const useScenariosStore = defineStore('scenarios', () => {
 
   function engineWords(kind: 'embedded' | 'redis-server'): string {
     const real = lab.realEngines[0]
-    return kind === 'redis-server' && real ? `real ${real.name}` : 'embedded'
+    return kind === 'redis-server' && real ? t('scenarios.engine.real', { name: real.name }) : t('scenarios.engine.embedded')
   }
 
   function shellLines(plan: PlannedCommand[]): string[] {
@@ -50,7 +51,7 @@ export const useScenariosStore = defineStore('scenarios', () => {
       const danger = node ? remoteDanger(node, c.args) : null
       if (danger) remote.add(danger.address)
     }
-    return remote.size ? ` Not on loopback (maybe other machines), changed for real: ${[...remote].join(', ')}.` : ''
+    return remote.size ? t('scenarios.confirm.remote', { addresses: [...remote].join(', ') }) : ''
   }
 
   function others(memberIds: Set<string>): NodeSnapshot[] {
@@ -68,14 +69,14 @@ export const useScenariosStore = defineStore('scenarios', () => {
       if (before.length > 0) {
         const missing = preset.masters.length - members.length
         const ok = await ops.confirm({
-          title: `Build “${preset.title}”?`,
+          title: t('scenarios.confirm.title', { preset: preset.title }),
           message:
-            'This changes the role of nodes that are in the lab already' +
-            (missing > 0 ? `, and adds ${missing} node${missing > 1 ? 's' : ''} (${engineWords(addEngine())})` : '') +
-            '. Replicas drop their data and copy their new master’s.' +
+            t('scenarios.confirm.changes') +
+            (missing > 0 ? t('scenarios.confirm.adds', { n: missing, engine: engineWords(addEngine()) }, missing) : '') +
+            t('scenarios.confirm.replicasDrop') +
             remoteNote(before),
           command: shellLines(before).join('\n$ '),
-          confirmLabel: 'Build'
+          confirmLabel: t('scenarios.confirm.build')
         })
         if (!ok) return false
       }
@@ -89,7 +90,7 @@ export const useScenariosStore = defineStore('scenarios', () => {
       const plan = planCommands(preset, members, others(new Set(members.map((m) => m.id))))
       for (const c of plan) {
         if (!(await ops.runCommand(c.nodeId, c.args))) {
-          lab.notify('error', `“${preset.title}” stopped: ${shellLines([c])[0]} failed (see the command log).`, c.nodeId)
+          lab.notify('error', t('scenarios.stopped', { preset: preset.title, command: shellLines([c])[0] ?? '' }), c.nodeId)
           return false
         }
       }

@@ -6,7 +6,8 @@
 import { computed, ref, watch } from 'vue'
 import { defineStore } from 'pinia'
 import type { LabEvent, NodeStatus } from '@shared/api'
-import { describeReplicationEvent, type TimelineKind, type TimelineLevel } from '../timeline/describe'
+import { describeReplicationWords, type TimelineKind, type TimelineLevel } from '../timeline/describe'
+import { msg, render, type Words } from '../i18n'
 import { nodeAddress, useLabStore } from './lab'
 
 export interface TimelineEntry {
@@ -21,19 +22,22 @@ export interface TimelineEntry {
   text: string
 }
 
+/** An entry as kept: its words are rendered when shown, in the locale of that moment. */
+type StoredEntry = Omit<TimelineEntry, 'text'> & { words: Words }
+
 export const TIMELINE_MAX = 500
 
 /** Statuses worth a line: the steady ones a person acted for. */
-const STATUS_TEXT: Partial<Record<NodeStatus, [TimelineLevel, string]>> = {
-  running: ['ok', 'running'],
-  stopped: ['warning', 'stopped'],
-  failed: ['error', 'failed']
+const STATUS_TEXT: Partial<Record<NodeStatus, [TimelineLevel, Words]>> = {
+  running: ['ok', msg('timeline.status.running')],
+  stopped: ['warning', msg('timeline.status.stopped')],
+  failed: ['error', msg('timeline.status.failed')]
 }
 
 export const useTimelineStore = defineStore('timeline', () => {
   const lab = useLabStore()
   /** Oldest first (the panel reverses it). */
-  const entries = ref<TimelineEntry[]>([])
+  const entries = ref<StoredEntry[]>([])
   /** Only this node's events, or all. */
   const filter = ref<string | null>(null)
   /** The handshake's log lines (many while a link retries); the rest stays either way. */
@@ -42,9 +46,9 @@ export const useTimelineStore = defineStore('timeline', () => {
   let seq = 0
 
   /** Appends, or puts the entry right after entry `after` (what the lab reported since comes later). */
-  function add(e: Omit<TimelineEntry, 'id' | 'address'>, after?: number): void {
+  function add(e: Omit<StoredEntry, 'id' | 'address'>, after?: number): void {
     const node = e.nodeId ? lab.node(e.nodeId) : undefined
-    const entry: TimelineEntry = { ...e, id: ++seq }
+    const entry: StoredEntry = { ...e, id: ++seq }
     if (node) entry.address = nodeAddress(node)
     const at = after === undefined ? -1 : entries.value.findIndex((x) => x.id > after)
     if (at === -1) entries.value.push(entry)
@@ -61,20 +65,20 @@ export const useTimelineStore = defineStore('timeline', () => {
    * Something no event reports (a network fault the operator set), placed where it was
    * asked for: before what the lab reported in answer to it.
    */
-  function note(nodeId: string, kind: TimelineKind, level: TimelineLevel, text: string, since?: { id: number; at: number }): void {
-    add({ at: since?.at ?? Date.now(), nodeId, kind, level, text }, since?.id)
+  function note(nodeId: string, kind: TimelineKind, level: TimelineLevel, words: Words, since?: { id: number; at: number }): void {
+    add({ at: since?.at ?? Date.now(), nodeId, kind, level, words }, since?.id)
   }
 
   function onLabEvent(event: LabEvent): void {
     switch (event.type) {
       case 'replication':
-        add({ at: event.at, nodeId: event.nodeId, ...describeReplicationEvent(event.event) })
+        add({ at: event.at, nodeId: event.nodeId, ...describeReplicationWords(event.event) })
         break
       case 'notice':
-        add({ at: Date.now(), ...(event.nodeId ? { nodeId: event.nodeId } : {}), kind: 'notice', level: event.level === 'info' ? 'info' : event.level, text: event.message })
+        add({ at: Date.now(), ...(event.nodeId ? { nodeId: event.nodeId } : {}), kind: 'notice', level: event.level === 'info' ? 'info' : event.level, words: event.message })
         break
       case 'node-added':
-        add({ at: Date.now(), nodeId: event.node.id, kind: 'status', level: 'info', text: 'added to the lab' })
+        add({ at: Date.now(), nodeId: event.node.id, kind: 'status', level: 'info', words: msg('timeline.status.added') })
         break
     }
   }
@@ -88,7 +92,7 @@ export const useTimelineStore = defineStore('timeline', () => {
       for (const [id, status] of now) {
         const was = lastStatus.get(id)
         const line = STATUS_TEXT[status]
-        if (was !== undefined && was !== status && line) add({ at: Date.now(), nodeId: id, kind: 'status', level: line[0], text: line[1] })
+        if (was !== undefined && was !== status && line) add({ at: Date.now(), nodeId: id, kind: 'status', level: line[0], words: line[1] })
       }
       lastStatus.clear()
       for (const [id, status] of now) lastStatus.set(id, status)
@@ -96,10 +100,13 @@ export const useTimelineStore = defineStore('timeline', () => {
     { immediate: true, flush: 'sync' }
   )
 
-  const shown = computed(() => {
+  const shown = computed<TimelineEntry[]>(() => {
     const f = filter.value
     const steps = showSteps.value
-    return entries.value.filter((e) => (!f || e.nodeId === f) && (steps || e.kind !== 'step')).reverse()
+    return entries.value
+      .filter((e) => (!f || e.nodeId === f) && (steps || e.kind !== 'step'))
+      .reverse()
+      .map(({ words, ...e }) => ({ ...e, text: render(words) }))
   })
 
   function clear(): void {

@@ -8,6 +8,7 @@ import { computed, ref, watch } from 'vue'
 import { defineStore } from 'pinia'
 import type { NodeSnapshot } from '@shared/api'
 import { LESSONS } from '../walkthrough/lesson'
+import { t } from '../i18n'
 import type { Lesson, LessonAction, LessonContext, NodeRef } from '../walkthrough/types'
 import { nodeAddress, useLabStore } from './lab'
 import { useConsolesStore } from './consoles'
@@ -172,7 +173,7 @@ export const useWalkthroughStore = defineStore('walkthrough', () => {
         return true
       case 'until':
         if (await waitUntil(action.check, action.timeoutMs)) return true
-        error.value = 'The lab did not get there in time; look at the graph and the timeline, then try again.'
+        error.value = t('walkthrough.timeout')
         return false
     }
   }

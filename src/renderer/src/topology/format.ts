@@ -4,3 +4,6 @@ export function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`
   return `${(n / 1024 / 1024).toFixed(1)} MB`
 }
+
+/** Bytes as INFO's used_memory_human writes them, so the card reads like redis-cli. */
+export { humanBytes } from '@shared/human-bytes'
