@@ -191,12 +191,13 @@ export class Lab {
 
   private async removeNode(id: string): Promise<{ id: string }> {
     const node = this.get(id)
+    // Before the node goes: its sessions close with it, and the generator would report that instead.
+    this.loads.get(id)?.stop(`${node.host}:${node.port} was removed`)
     try {
       await node.remove()
     } catch (err) {
       throw new LabError((err as Error).message)
     }
-    this.loads.get(id)?.stop(`${node.host}:${node.port} was removed`)
     this.nodes.delete(id)
     this.emit({ type: 'node-removed', id })
     await this.save()

@@ -3,12 +3,13 @@
  * notices, and whether the lab is reachable. Components read this store and call its
  * actions; only this store talks to the LabClient.
  */
-import { computed, ref } from 'vue'
+import { computed, ref, shallowReactive } from 'vue'
 import { defineStore } from 'pinia'
 import type { ConnectParams, ConsistencyReport, LabClient, LabEvent, LabInfo, LoadParams, LoadStatus, NodeSnapshot } from '@shared/api'
 import type { Reply } from '@shared/reply'
 import { isLabTransport, type ConnectionState } from '../transport/types'
 import { t } from '../i18n'
+import { isLoopbackHost } from '@shared/remote-safety'
 
 export type NoticeLevel = 'info' | 'warning' | 'error'
 
@@ -47,6 +48,11 @@ export function canStop(node: NodeSnapshot): boolean {
   return node.status === 'running' || node.status === 'starting'
 }
 
+/** Where a node listens, as the replication links name it: every loopback name is one host. */
+function addressKey(host: string, port: number): string {
+  return `${isLoopbackHost(host) ? 'loopback' : host}:${port}`
+}
+
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
@@ -69,20 +75,51 @@ export const useLabStore = defineStore('lab', () => {
   /** Other stores that follow the lab's events (the timeline). */
   const eventListeners = new Set<(event: LabEvent) => void>()
 
-  const nodeById = computed(() => new Map(nodes.value.map((n) => [n.id, n])))
+  /**
+   * The same snapshots by id and by address, as per-key reactive maps: a card reading its own
+   * node is not re-rendered when another node's snapshot changes (with 30 nodes, a computed
+   * Map over the whole list re-rendered every card for each of ~20 updates a second).
+   */
+  const byId = shallowReactive(new Map<string, NodeSnapshot>())
+  const idByAddress = shallowReactive(new Map<string, string>())
+  const nodeById = computed(() => new Map(byId))
 
   function node(id: string): NodeSnapshot | undefined {
-    return nodeById.value.get(id)
+    return byId.get(id)
+  }
+
+  /** The lab's node listening at host:port, if any (any loopback name matches a loopback node). */
+  function nodeAt(host: string, port: number): NodeSnapshot | undefined {
+    const id = idByAddress.get(addressKey(host, port))
+    return id === undefined ? undefined : byId.get(id)
+  }
+
+  function index(list: NodeSnapshot[]): void {
+    const seen = new Set<string>()
+    for (const n of list) {
+      seen.add(n.id)
+      byId.set(n.id, n)
+    }
+    for (const id of [...byId.keys()]) if (!seen.has(id)) byId.delete(id)
+    const addresses = new Map(list.map((n) => [addressKey(n.host, n.port), n.id]))
+    for (const a of [...idByAddress.keys()]) if (!addresses.has(a)) idByAddress.delete(a)
+    for (const [a, id] of addresses) idByAddress.set(a, id)
   }
 
   function upsert(snapshot: NodeSnapshot): void {
     const i = nodes.value.findIndex((n) => n.id === snapshot.id)
     if (i === -1) nodes.value.push(snapshot)
     else nodes.value.splice(i, 1, snapshot)
+    const stored = nodes.value[i === -1 ? nodes.value.length - 1 : i]!
+    const before = byId.get(snapshot.id)
+    if (before && (before.host !== stored.host || before.port !== stored.port)) idByAddress.delete(addressKey(before.host, before.port))
+    byId.set(snapshot.id, stored)
+    idByAddress.set(addressKey(stored.host, stored.port), snapshot.id)
   }
 
   function removeNode(id: string): void {
     nodes.value = nodes.value.filter((n) => n.id !== id)
+    index(nodes.value)
     delete busy.value[id]
   }
 
@@ -131,6 +168,7 @@ export const useLabStore = defineStore('lab', () => {
       const list = await requireClient().call('listNodes', {})
       if (seq !== refreshSeq) return
       nodes.value = [...list]
+      index(nodes.value)
       loaded.value = true
     } catch (err) {
       // While disconnected the status already says so; a refresh follows the reconnect.
@@ -328,6 +366,7 @@ export const useLabStore = defineStore('lab', () => {
     busy,
     adding,
     nodeById,
+    nodeAt,
     node,
     notify,
     dismiss,
