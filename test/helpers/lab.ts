@@ -3,10 +3,12 @@ import { execFile } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import type { LabEvent } from '../../src/shared/api'
+import { expect } from 'vitest'
+import type { LabEvent, NodeSnapshot } from '../../src/shared/api'
 import type { Reply } from '../../src/shared/reply'
 import { Lab } from '../../src/main/lab/lab'
 import { freePort } from './ports'
+import { waitFor } from './replication'
 import { tempDir } from './web-mode'
 
 export interface OpenLab {
@@ -55,4 +57,21 @@ export async function emptyLab(dataDir = tempDir()): Promise<OpenLab> {
 
 export function run(lab: Lab, id: string, ...args: string[]): Promise<Reply> {
   return lab.call('execute', { id, args })
+}
+
+/** A reply's text (bulk, status or error); anything else fails the test. */
+export function text(reply: Reply): string {
+  if (reply.type === 'bulk' || reply.type === 'status' || reply.type === 'error') return reply.value ?? ''
+  throw new Error(`not a text reply: ${JSON.stringify(reply)}`)
+}
+
+/** One field of an INFO reply. */
+export function field(info: string, name: string): string | undefined {
+  return new RegExp(`^${name}:(.*)\\r?$`, 'm').exec(info)?.[1]?.trim()
+}
+
+/** SLAVEOF through the lab's console session, then waits for the link to be up. */
+export async function replicate(lab: Lab, replica: NodeSnapshot, master: NodeSnapshot): Promise<void> {
+  expect(await run(lab, replica.id, 'SLAVEOF', master.host, String(master.port))).toEqual({ type: 'status', value: 'OK' })
+  await waitFor(`${replica.port} to be linked`, async () => field(text(await run(lab, replica.id, 'INFO', 'replication')), 'master_link_status') === 'up', 20_000)
 }

@@ -6,9 +6,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest'
 import type { NodeSnapshot } from '../../src/shared/api'
-import type { Reply } from '../../src/shared/reply'
-import type { Lab } from '../../src/main/lab/lab'
-import { cleanups, emptyLab, redisCli, run, runCleanups } from '../helpers/lab'
+import { cleanups, emptyLab, redisCli, run, runCleanups, text, field, replicate } from '../helpers/lab'
 import { startRedisServer } from '../helpers/redis-server'
 import { waitFor } from '../helpers/replication'
 import { checkConsistency } from '../../src/main/lab/consistency'
@@ -16,20 +14,6 @@ import type { LabNode } from '../../src/main/lab/lab-node'
 import { RemoteSession } from '../../src/main/lab/remote-session'
 
 afterEach(runCleanups)
-
-function text(reply: Reply): string {
-  if (reply.type === 'bulk' || reply.type === 'status' || reply.type === 'error') return reply.value ?? ''
-  throw new Error(`not a text reply: ${JSON.stringify(reply)}`)
-}
-
-function field(info: string, name: string): string | undefined {
-  return new RegExp(`^${name}:(.*)\\r?$`, 'm').exec(info)?.[1]?.trim()
-}
-
-async function replicate(lab: Lab, replica: NodeSnapshot, master: NodeSnapshot): Promise<void> {
-  expect(await run(lab, replica.id, 'SLAVEOF', master.host, String(master.port))).toEqual({ type: 'status', value: 'OK' })
-  await waitFor(`${replica.port} to be linked`, async () => field(text(await run(lab, replica.id, 'INFO', 'replication')), 'master_link_status') === 'up', 20_000)
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 

@@ -8,10 +8,9 @@ import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { NodeSnapshot } from '../../src/shared/api'
-import type { Reply } from '../../src/shared/reply'
 import { Lab } from '../../src/main/lab/lab'
 import { freePort } from '../helpers/ports'
-import { cleanups, emptyLab, redisCli, run, runCleanups } from '../helpers/lab'
+import { cleanups, emptyLab, redisCli, run, runCleanups, text } from '../helpers/lab'
 
 const SYNC = { timeout: 30_000, interval: 200 }
 
@@ -31,11 +30,6 @@ afterEach(async () => {
   for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL')
   pids.clear()
 })
-
-function text(reply: Reply): string {
-  if (reply.type === 'bulk' || reply.type === 'status' || reply.type === 'error') return reply.value ?? ''
-  throw new Error(`not a text reply: ${JSON.stringify(reply)}`)
-}
 
 /** The server's own word for its PID and binary. */
 async function serverFacts(lab: Lab, id: string): Promise<{ pid: number; executable: string; version: string }> {

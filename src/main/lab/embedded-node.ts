@@ -1,15 +1,13 @@
 import { rm, unlink, writeFile } from 'node:fs/promises'
 import type { NodeAction, NodeReplication, NodeSnapshot, NodeStatus } from '../../shared/api'
-import type { ReplicationEvent } from '../../shared/replication-events'
-import type { Reply } from '../../shared/reply'
-import { ConfigFileError } from '../server/config-file'
 import { lookupConfig } from '../server/config-table'
 import { REDIS_VERSION, genInfoString } from '../server/info'
 import { ServerLog, type LogLevel } from '../server/log'
 import { RedisServer } from '../server/node'
 import { ConsoleSession } from './console-session'
 import type { LabFileNode } from './lab-file'
-import type { LabNode } from './lab-node'
+import { ConfigFileError } from '../server/config-file'
+import type { LabNode, LabNodeCallbacks } from './lab-node'
 import { LinkFaults } from './link-faults'
 import { SessionPool, activityOf, memoryMoved, nodeSnapshot, nodeDir, tailNodeLog } from './node-base'
 import { usedMemory } from './protocol-sample'
@@ -31,17 +29,11 @@ class SilentLog extends ServerLog {
  */
 export const NODE_CONFIG: Record<string, string> = { 'enable-debug-command': 'local' }
 
-export interface EmbeddedNodeOptions {
+export interface EmbeddedNodeOptions extends LabNodeCallbacks<EmbeddedNode> {
   id: string
   host: string
   port: number
   dataDir: string
-  /** Called whenever the snapshot changes. */
-  onChange(node: EmbeddedNode): void
-  /** Called with each replication happening of the running server. */
-  onReplication?(node: EmbeddedNode, event: ReplicationEvent): void
-  /** Called with what the server pushes on a session nobody asked (SUBSCRIBE, MONITOR). */
-  onConsolePush?(node: EmbeddedNode, session: string, reply: Reply): void
 }
 
 /** How often replication state (offsets, lag, link) is sampled for the UI. */

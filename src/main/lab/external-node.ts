@@ -6,10 +6,8 @@
  */
 import type { NodeAction, NodeSnapshot, NodeStatus, TlsParams } from '../../shared/api'
 import { parseInfo } from '../../shared/info-parse'
-import type { Reply } from '../../shared/reply'
-import type { ReplicationEvent } from '../../shared/replication-events'
 import type { LabFileNode } from './lab-file'
-import { NOT_STARTED_HERE, isLoopbackHost, type LabNode, type LabSession, type SecretBox } from './lab-node'
+import { NOT_STARTED_HERE, isLoopbackHost, type LabNode, type LabNodeCallbacks, type LabSession, type SecretBox } from './lab-node'
 import { ProtocolPoller, sampleEvents, sampleServer, type ProtocolSample } from './protocol-sample'
 import { RemoteSession } from './remote-session'
 import { SessionPool, activityOf, cutLinkTransiently, memoryMoved, nodeSnapshot, sameSample } from './node-base'
@@ -26,7 +24,7 @@ export interface ExternalCredentials {
   tls?: TlsParams
 }
 
-export interface ExternalNodeOptions extends ExternalCredentials {
+export interface ExternalNodeOptions extends ExternalCredentials, LabNodeCallbacks<ExternalNode> {
   id: string
   host: string
   port: number
@@ -37,11 +35,6 @@ export interface ExternalNodeOptions extends ExternalCredentials {
   tlsKeyNeeded?: boolean
   /** Seals the secrets for lab.json (the OS keychain); without it they are not written at all. */
   secrets?: SecretBox
-  onChange(node: ExternalNode): void
-  onReplication?(node: ExternalNode, event: ReplicationEvent): void
-  onNotice?(node: ExternalNode, level: 'info' | 'warning' | 'error', message: string): void
-  /** Called with what the server pushes on a session nobody asked (SUBSCRIBE, MONITOR). */
-  onConsolePush?(node: ExternalNode, session: string, reply: Reply): void
 }
 
 export class ExternalNode implements LabNode {

@@ -6,7 +6,19 @@
  */
 import type { NodeAction, NodeEngine, NodeSnapshot, NodeStatus } from '../../shared/api'
 import type { Reply } from '../../shared/reply'
+import type { ReplicationEvent } from '../../shared/replication-events'
 import type { LabFileNode } from './lab-file'
+
+/** What a node of any kind tells the lab (each kind's options extend this with its own node type). */
+export interface LabNodeCallbacks<N> {
+  /** Called whenever the snapshot changes. */
+  onChange(node: N): void
+  /** Called with each replication happening of the server. */
+  onReplication?(node: N, event: ReplicationEvent): void
+  onNotice?(node: N, level: 'info' | 'warning' | 'error', message: string): void
+  /** Called with what the server pushes on a session nobody asked (SUBSCRIBE, MONITOR). */
+  onConsolePush?(node: N, session: string, reply: Reply): void
+}
 
 /** One named connection from the lab to a node (console, inspector, control…). */
 export interface LabSession {

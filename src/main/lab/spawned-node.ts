@@ -9,11 +9,10 @@ import { open, readFile, rm, stat } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { NodeAction, NodeSnapshot, NodeStatus } from '../../shared/api'
-import { bytesToText, type Reply } from '../../shared/reply'
-import type { ReplicationEvent } from '../../shared/replication-events'
+import { bytesToText } from '../../shared/reply'
 import { NODE_CONFIG } from './embedded-node'
 import type { LabFileNode } from './lab-file'
-import type { LabNode, LabSession, StartOptions } from './lab-node'
+import type { LabNode, LabNodeCallbacks, LabSession, StartOptions } from './lab-node'
 import { ensureNodeConfig, nodeConfigPath, setNodeConfigPort } from './node-config'
 import { ProtocolPoller, sampleEvents, type ProtocolSample } from './protocol-sample'
 import { RemoteSession } from './remote-session'
@@ -29,18 +28,13 @@ const READY = /Ready to accept connections/
 const LOADING = /Loading RDB produced by/
 const OUTPUT_KEEP = 64 * 1024
 
-export interface SpawnedNodeOptions {
+export interface SpawnedNodeOptions extends LabNodeCallbacks<SpawnedNode> {
   id: string
   host: string
   port: number
   dataDir: string
   /** The server binary (redis-server or valkey-server). */
   binary: string
-  onChange(node: SpawnedNode): void
-  onReplication?(node: SpawnedNode, event: ReplicationEvent): void
-  onNotice?(node: SpawnedNode, level: 'info' | 'warning' | 'error', message: string): void
-  /** Called with what the server pushes on a session nobody asked (SUBSCRIBE, MONITOR). */
-  onConsolePush?(node: SpawnedNode, session: string, reply: Reply): void
 }
 
 export class SpawnedNode implements LabNode {
