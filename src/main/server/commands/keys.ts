@@ -5,7 +5,7 @@
  */
 import type { Client } from '../client'
 import { rawEncodedStrings, type RedisDb } from '../keyspace/db'
-import { parseScanCursor, scanDict } from '../keyspace/scan'
+import { parseScanCursor } from '../keyspace/scan'
 import { typeOf, type RedisValue } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
 import { argIs, cString, string2ll, stringMatch } from '../util'
@@ -93,7 +93,7 @@ function scanCommand(c: Client): void {
   if (opts === null) return
   const db = c.db
   const keys: string[] = []
-  const next = scanDict(db.scanIndex, cursor, opts.count, (k) => keys.push(k))
+  const next = db.dict.scan(cursor, opts.count, (k) => keys.push(k))
   const out: string[] = []
   for (const key of keys) {
     if (opts.pattern !== null && !stringMatch(opts.pattern, key)) continue

@@ -3,10 +3,9 @@
  * expiration on access. Keys are binary strings (Buffer.toString('latin1')).
  *
  * `dict` and `expires` are read-only outside this file: add, overwrite and remove keys
- * only through set/delete/setExpire/removeExpire/flush, which also keep the SCAN index
- * (keyspace/scan.ts) in step with the dictionary.
+ * only through set/delete/setExpire/removeExpire/flush, which also run the hooks below.
  */
-import { ScanIndex } from './scan'
+import { KeyTable } from './key-table'
 import { signalKeyAsReady } from '../blocking'
 import type { RedisValue } from './types'
 
@@ -44,11 +43,9 @@ export interface ExpirePolicy {
 export const rawEncodedStrings = new WeakSet<Buffer>()
 
 export class RedisDb {
-  dict = new Map<string, RedisValue>()
+  dict = new KeyTable<RedisValue>()
   /** Absolute expire time in unix milliseconds, for keys that have one. */
   expires = new Map<string, number>()
-  /** The keys of dict, bucketed for SCAN and RANDOMKEY. */
-  scanIndex = new ScanIndex()
   /** Running estimate of the average TTL (ms) of volatile keys, as INFO keyspace shows. */
   avgTtl = 0
   /** Cursor of the active expire cycle over `expires` (Map iterators survive deletions). */
@@ -109,7 +106,7 @@ export class RedisDb {
   /** deleteExpiredKeyAndPropagate: removes an expired key, counts it, fires the hooks. */
   deleteExpired(key: string): void {
     if (this.cow !== null) this.cow(this, key, false)
-    if (this.dict.delete(key)) this.scanIndex.delete(key)
+    this.dict.delete(key)
     this.expires.delete(key)
     this.stats.expiredKeys++
     this.onModified?.(this, key)
@@ -146,11 +143,7 @@ export class RedisDb {
   /** setKey/dbAdd/dbOverwrite: stores the value; drops the TTL unless keepTtl. */
   set(key: string, value: RedisValue, keepTtl = false): void {
     if (this.cow !== null) this.cow(this, key, false)
-    const dict = this.dict
-    const n = dict.size
-    dict.set(key, value)
-    if (dict.size !== n) {
-      this.scanIndex.add(key)
+    if (this.dict.set(key, value)) {
       // dbAdd: clients blocked on this key may be served (RENAME, COPY, MOVE, RESTORE…).
       signalKeyAsReady(this, key)
     } else if (!keepTtl && this.expires.size > 0) this.expires.delete(key)
@@ -161,9 +154,7 @@ export class RedisDb {
     if (this.expires.size > 0 && this.expireIfNeeded(key)) return false
     if (this.cow !== null) this.cow(this, key, false)
     if (this.expires.size > 0) this.expires.delete(key)
-    if (!this.dict.delete(key)) return false
-    this.scanIndex.delete(key)
-    return true
+    return this.dict.delete(key)
   }
 
   setExpire(key: string, whenMs: number): void {
@@ -188,7 +179,7 @@ export class RedisDb {
     // On a master each expired key met is deleted, so this ends; a replica gives up after
     // 100 tries when every key is volatile, as Redis does.
     for (let tries = 0; ; tries++) {
-      const key = this.scanIndex.randomName()
+      const key = this.dict.randomKey()
       if (key === null) return null
       if (this.expires.size === 0 || !this.expireIfNeeded(key)) return key
       if (this.policy.replica && tries >= 100 && this.expires.size === this.dict.size) return key
@@ -202,9 +193,8 @@ export class RedisDb {
     this.onFlushed?.(this)
     // Fresh maps instead of clear(): O(1) here, the old ones are freed by the GC later
     // (what FLUSHALL ASYNC does in Redis).
-    this.dict = new Map()
+    this.dict = new KeyTable()
     this.expires = new Map()
-    this.scanIndex = new ScanIndex()
     this.avgTtl = 0
     this.expireCursor = null
     return n
@@ -214,11 +204,10 @@ export class RedisDb {
    * Replaces the contents with a loaded dataset (RDB load, full sync, DEBUG RELOAD): WATCH
    * sees it as a flush, a running snapshot keeps reading the detached old maps.
    */
-  replaceContents(dict: Map<string, RedisValue>, expires: Map<string, number>, scanIndex: ScanIndex): void {
+  replaceContents(dict: KeyTable<RedisValue>, expires: Map<string, number>): void {
     this.onFlushed?.(this)
     this.dict = dict
     this.expires = expires
-    this.scanIndex = scanIndex
     this.avgTtl = 0
     this.expireCursor = null
   }
@@ -228,14 +217,12 @@ export class RedisDb {
     // Before swapping, as Redis's touchAllWatchedKeysInDb(db1, db2) and (db2, db1).
     this.onFlushed?.(this, other)
     other.onFlushed?.(other, this)
-    const { dict, expires, scanIndex, avgTtl } = this
+    const { dict, expires, avgTtl } = this
     this.dict = other.dict
     this.expires = other.expires
-    this.scanIndex = other.scanIndex
     this.avgTtl = other.avgTtl
     other.dict = dict
     other.expires = expires
-    other.scanIndex = scanIndex
     other.avgTtl = avgTtl
     this.expireCursor = null
     other.expireCursor = null

@@ -1,12 +1,12 @@
 /**
  * Loading an RDB image into a server (rdbLoad): all or nothing. The image is parsed into
- * fresh Maps; only when the whole file (checksum included) is good are the server's
+ * fresh tables; only when the whole file (checksum included) is good are the server's
  * databases replaced, so a corrupt or truncated file leaves the data as it was.
  */
 import { readFile } from 'node:fs/promises'
 import type { RedisServer } from '../node'
 import type { RedisValue } from '../keyspace/types'
-import { hashName, ScanIndex } from '../keyspace/scan'
+import { DuplicateKeyError, KeyTable } from '../keyspace/key-table'
 import { encodingLimits } from '../keyspace/encoding-limits'
 import { isBufferValue, readRdbKeys } from '../rdb/reader'
 import { RdbError } from '../rdb/errors'
@@ -32,53 +32,52 @@ export interface LoadRdbResult {
   aux: Map<string, Buffer>
 }
 
-/**
- * One database's keys as parsed, inserted only once the whole image is good: then in the
- * order of their SCAN hash, so the dictionary's insertion order, the SCAN index's buckets
- * and (through the GC's copying) the objects' memory layout all follow the order in which
- * snapshots visit keys. Saving and snapshotting a loaded dataset then walk memory
- * sequentially instead of taking a cache miss per key.
- */
+/** One database's keys as parsed, put into a table only once the whole image is good. */
 class StagedDb {
   keys: string[] = []
   values: RedisValue[] = []
-  expires: (number | null)[] = []
-  hashes: number[] = []
+  count = 0
+  expireKeys: string[] = []
+  expireTimes: number[] = []
 
   constructor(readonly index: number) {}
 
-  add(key: string, value: RedisValue, expireMs: number | null): void {
-    this.keys.push(key)
-    this.values.push(value)
-    this.expires.push(expireMs)
-    this.hashes.push(hashName(key))
+  /** Sizes the arrays for n keys at once (RESIZEDB), instead of growing them by copying. */
+  reserve(n: number): void {
+    if (this.count !== 0 || n <= this.keys.length) return
+    this.keys = new Array<string>(n)
+    this.values = new Array<RedisValue>(n)
   }
 
-  /** The dictionary, expires and SCAN index; RdbError on a duplicated key. */
-  build(): { dict: Map<string, RedisValue>; expires: Map<string, number>; scanIndex: ScanIndex } {
-    const { keys, values, expires, hashes } = this
-    const n = keys.length
-    const dict = new Map<string, RedisValue>()
-    const exp = new Map<string, number>()
-    const scanIndex = new ScanIndex()
-    scanIndex.reserve(n)
-    // Counting sort on the top 16 hash bits (SCAN index buckets are ranges of the top bits).
-    const starts = new Int32Array(65537)
-    for (let i = 0; i < n; i++) starts[(hashes[i]! >>> 16) + 1]++
-    for (let b = 0; b < 65536; b++) starts[b + 1] += starts[b]!
-    const order = new Int32Array(n)
-    for (let i = 0; i < n; i++) order[starts[hashes[i]! >>> 16]!++] = i
-    for (let j = 0; j < n; j++) {
-      const i = order[j]!
-      const key = keys[i]!
-      const size = dict.size
-      dict.set(key, values[i]!)
-      if (dict.size === size) throw new RdbError(`duplicated key ${JSON.stringify(key)} in database ${this.index}`)
-      scanIndex.addHashed(key, hashes[i]!)
-      const e = expires[i]!
-      if (e !== null) exp.set(key, e)
+  add(key: string, value: RedisValue, expireMs: number | null): void {
+    const i = this.count++
+    if (i < this.keys.length) {
+      this.keys[i] = key
+      this.values[i] = value
+    } else {
+      this.keys.push(key)
+      this.values.push(value)
     }
-    return { dict, expires: exp, scanIndex }
+    if (expireMs !== null) {
+      this.expireKeys.push(key)
+      this.expireTimes.push(expireMs)
+    }
+  }
+
+  /** The dictionary (in file order, so memory is walked in order later) and the expires. */
+  build(): { dict: KeyTable<RedisValue>; expires: Map<string, number> } {
+    let dict: KeyTable<RedisValue>
+    // Fewer keys than RESIZEDB announced (expired ones skipped, or a lying file).
+    this.keys.length = this.values.length = this.count
+    try {
+      dict = KeyTable.fromArrays(this.keys, this.values)
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) throw new RdbError(`${err.message} in database ${this.index}`)
+      throw err
+    }
+    const expires = new Map<string, number>()
+    for (let i = 0; i < this.expireKeys.length; i++) expires.set(this.expireKeys[i]!, this.expireTimes[i]!)
+    return { dict, expires }
   }
 }
 
@@ -94,6 +93,10 @@ export function loadRdb(server: RedisServer, rdb: Buffer, opts: LoadRdbOptions =
   let expired = 0
   const { aux } = readRdbSafely(rdb, {
     checksum: opts.checksum ?? server.config.getBool('rdbchecksum'),
+    onResize(db, n) {
+      // A key takes at least 3 bytes of the file: a bigger count is a corrupt file's.
+      staged[db]?.reserve(Math.min(n, Math.floor(rdb.length / 3)))
+    },
     onKey(db, key, expireMs, v) {
       const target = staged[db]
       if (target === undefined) {
@@ -121,7 +124,7 @@ export function loadRdb(server: RedisServer, rdb: Buffer, opts: LoadRdbOptions =
   const built = staged.map((st) => st.build())
   server.keyspace.dbs.forEach((db, i) => {
     const f = built[i]!
-    db.replaceContents(f.dict, f.expires, f.scanIndex)
+    db.replaceContents(f.dict, f.expires)
   })
   server.scheduleKeysCheck()
   return { keys, expired, aux }

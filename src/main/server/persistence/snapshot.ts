@@ -24,6 +24,7 @@
 import type { RedisServer } from '../node'
 import type { RedisDb } from '../keyspace/db'
 import type { RedisValue } from '../keyspace/types'
+import type { KeyTable } from '../keyspace/key-table'
 import { encodingLimits } from '../keyspace/encoding-limits'
 import type { RdbValue } from '../rdb/reader'
 import { RdbFileWriter } from '../rdb/writer'
@@ -56,7 +57,7 @@ const KEYS_PER_STEP = 256
 
 interface DbState {
   index: number
-  dict: Map<string, RedisValue>
+  dict: KeyTable<RedisValue>
   expires: Map<string, number>
   /** The point in time: keys and their values (null once written or ended). */
   keys: string[] | null
@@ -112,7 +113,7 @@ export function rdbWriterFor(server: RedisServer): RdbFileWriter {
 export class Snapshot implements RdbSnapshot {
   private readonly writer: RdbFileWriter
   private readonly dbs: DbState[] = []
-  private readonly byDict = new Map<Map<string, RedisValue>, DbState>()
+  private readonly byDict = new Map<KeyTable<RedisValue>, DbState>()
   /** Values as they were before an in-place change, by value identity. */
   private readonly preImageOf = new Map<RedisValue, RdbValue>()
   private current = 0
@@ -134,14 +135,14 @@ export class Snapshot implements RdbSnapshot {
     this.writer = rdbWriterFor(server)
     for (const db of server.keyspace.dbs) {
       if (db.dict.size === 0) continue
+      // SAVE too: copying the references and walking arrays beats iterating the table.
+      const { keys, values } = db.dict.toArrays()
       const st: DbState = {
         index: db.id,
         dict: db.dict,
         expires: db.expires,
-        // SAVE too: copying the references and walking arrays beats Map#forEach (measured
-        // 205 vs 276 ms for 1M keys).
-        keys: Array.from(db.dict.keys()),
-        values: Array.from(db.dict.values()),
+        keys,
+        values,
         pos: 0,
         count: db.dict.size,
         volatile: db.expires.size,

@@ -92,6 +92,11 @@ export interface ReadRdbKeysOptions {
    * (a copy of its own, not a view of the image), any other value as an RdbValue.
    */
   onKey(db: number, key: string, expireMs: number | null, value: Buffer | RdbValue): void
+  /**
+   * RESIZEDB: how many keys (and keys with a TTL) the file says database `db` holds, to
+   * size the loader's arrays once. A hint only: a corrupt file may say anything.
+   */
+  onResize?(db: number, keys: number, expires: number): void
 }
 
 /** Parses a whole RDB image; throws RdbError on the first problem, having emitted entries before it. */
@@ -136,10 +141,12 @@ export function readRdbKeys(buf: Buffer, opts: ReadRdbKeysOptions): RdbHeader {
       case RDB_OPCODE.SELECTDB:
         db = r.len()
         continue
-      case RDB_OPCODE.RESIZEDB:
-        r.len()
-        r.len()
+      case RDB_OPCODE.RESIZEDB: {
+        const keys = r.len()
+        const expires = r.len()
+        opts.onResize?.(db, keys, expires)
         continue
+      }
       case RDB_OPCODE.AUX: {
         const name = r.string().toString('latin1')
         aux.set(name, r.stringCopy())
