@@ -3,7 +3,7 @@
  * across grows, shrinks and slot compaction, random keys, bulk building.
  */
 import { describe, expect, test } from 'vitest'
-import { DuplicateKeyError, KeyTable } from '../../src/main/server/keyspace/key-table'
+import { DuplicateKeyError, KeyTable, keyHash } from '../../src/main/server/keyspace/key-table'
 
 function lcg(seed: number): (n: number) => number {
   return (n) => {
@@ -138,6 +138,12 @@ describe('KeyTable', () => {
     expect(t.set('k4321', 1)).toBe(false)
     expect(t.set('new', 1)).toBe(true)
     expect(t.size).toBe(5001)
+    // With the hashes computed by the caller (the RDB loader), in a longer array.
+    const hashes = new Uint32Array(6000)
+    keys.forEach((k, i) => (hashes[i] = keyHash(k)))
+    const h = KeyTable.fromArrays(keys.slice(), keys.map((_, i) => i), hashes)
+    expect(h.get('k4321')).toBe(4321)
+    expect(new Set(h.keys())).toEqual(new Set(keys))
     const dup = [...keys, 'k17']
     expect(() => KeyTable.fromArrays(dup, dup.map(() => 0))).toThrow(DuplicateKeyError)
     expect(() => KeyTable.fromArrays(dup, dup.map(() => 0))).toThrow('duplicated key "k17"')

@@ -90,14 +90,20 @@ export class KeyTable<V> implements Iterable<[string, V]> {
 
   /**
    * A table holding keys[i] → values[i], built in one pass (RDB loads). The arrays are
-   * adopted, not copied. Throws DuplicateKeyError if a key appears twice.
+   * adopted, not copied; so is `hashes` (keyHash of each key, at least keys.length long)
+   * when given: a loader hashes each key as it creates it, while its bytes are in cache.
+   * Throws DuplicateKeyError if a key appears twice.
    */
-  static fromArrays<V>(keys: string[], values: V[]): KeyTable<V> {
+  static fromArrays<V>(keys: string[], values: V[], hashes?: Uint32Array): KeyTable<V> {
     const t = new KeyTable<V>()
     const n = keys.length
-    const cap = Math.max(MIN_SLOTS, n)
-    const hashAt = new Uint32Array(cap)
-    for (let i = 0; i < n; i++) hashAt[i] = keyHash(keys[i]!)
+    let hashAt: Uint32Array
+    if (hashes !== undefined && hashes.length >= Math.max(MIN_SLOTS, n)) hashAt = hashes
+    else {
+      hashAt = new Uint32Array(Math.max(MIN_SLOTS, n))
+      for (let i = 0; i < n; i++) hashAt[i] = hashes !== undefined && i < hashes.length ? hashes[i]! : keyHash(keys[i]!)
+    }
+    const cap = hashAt.length
     const buckets = bucketsFor(n)
     const heads = new Int32Array(buckets).fill(-1)
     const next = new Int32Array(cap)

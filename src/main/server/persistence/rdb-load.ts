@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import type { RedisServer } from '../node'
 import type { RedisValue } from '../keyspace/types'
-import { DuplicateKeyError, KeyTable } from '../keyspace/key-table'
+import { DuplicateKeyError, KeyTable, keyHash } from '../keyspace/key-table'
 import { encodingLimits } from '../keyspace/encoding-limits'
 import { isBufferValue, readRdbKeys } from '../rdb/reader'
 import { RdbError } from '../rdb/errors'
@@ -36,6 +36,7 @@ export interface LoadRdbResult {
 class StagedDb {
   keys: string[] = []
   values: RedisValue[] = []
+  hashes = new Uint32Array(0)
   count = 0
   expireKeys: string[] = []
   expireTimes: number[] = []
@@ -47,6 +48,7 @@ class StagedDb {
     if (this.count !== 0 || n <= this.keys.length) return
     this.keys = new Array<string>(n)
     this.values = new Array<RedisValue>(n)
+    this.hashes = new Uint32Array(n)
   }
 
   add(key: string, value: RedisValue, expireMs: number | null): void {
@@ -58,6 +60,12 @@ class StagedDb {
       this.keys.push(key)
       this.values.push(value)
     }
+    if (i === this.hashes.length) {
+      const grown = new Uint32Array(Math.max(1024, i * 2))
+      grown.set(this.hashes)
+      this.hashes = grown
+    }
+    this.hashes[i] = keyHash(key)
     if (expireMs !== null) {
       this.expireKeys.push(key)
       this.expireTimes.push(expireMs)
@@ -70,7 +78,7 @@ class StagedDb {
     // Fewer keys than RESIZEDB announced (expired ones skipped, or a lying file).
     this.keys.length = this.values.length = this.count
     try {
-      dict = KeyTable.fromArrays(this.keys, this.values)
+      dict = KeyTable.fromArrays(this.keys, this.values, this.hashes)
     } catch (err) {
       if (err instanceof DuplicateKeyError) throw new RdbError(`${err.message} in database ${this.index}`)
       throw err
