@@ -105,8 +105,8 @@ function loadConfig(args: string[], log: ServerLog): CliConfig {
     }
     throw err
   }
-  // protected-mode (refusing remote clients when there is no bind and no password) is not
-  // enforced by the embedded server, so without a bind line it listens on loopback only.
+  // Unlike redis-server (`* -::*`), loopback only unless the config names addresses: a lab
+  // server is for this machine first. Protected mode still guards a wider bind.
   loaded.values.bind ??= '127.0.0.1 -::1'
   const get = (name: string): string => loaded.values[name] ?? lookupConfig(name)!.default
   const logfile = get('logfile')

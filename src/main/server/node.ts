@@ -12,7 +12,7 @@ import { Keyspace } from './keyspace/keyspace'
 import { ProtocolError } from './resp/request-parser'
 import { closeOnQueryBufferLimit, protocolLimits } from './resp/protocol-limits'
 import { readDirect } from './resp/direct-read'
-import { randomHex } from './util'
+import { isLoopbackAddress, randomHex } from './util'
 import { Replication } from './replication/replication'
 import type { ReplicationEvent } from './replication/events'
 import { ServerConfig } from './config-table'
@@ -25,6 +25,19 @@ import { handleClientsBlockedOnKeys, hasReadyKeys, removeBlockedClient } from '.
 import { Persistence } from './persistence/persistence' // P (persistence)
 
 const QUEUED = Buffer.from('+QUEUED\r\n')
+/** Redis 7.0's refusal in protected mode, byte for byte (its typo included). */
+const PROTECTED_MODE_DENIED =
+  "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
+/**
+ * Writes the error and closes the connection (freeClientAsync). Closed for good: nobody
+ * reads this socket, so a plain end() would leave it half-open, holding the listener's close.
+ */
+function refuseConnection(socket: net.Socket, error: string): void {
+  socket.on('error', () => {})
+  socket.write(error)
+  socket.destroySoon()
+}
+
 /** Commands a RESP2 client may send while subscribed. */
 const PUBSUB_CONTEXT_COMMANDS = new Set([
   'ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset'
@@ -256,8 +269,13 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     this.stats.totalConnectionsReceived++
     if (this.clients.size >= this.maxClients) {
       this.stats.rejectedConnections++
-      socket.end('-ERR max number of clients reached\r\n')
-      socket.on('error', () => {})
+      refuseConnection(socket, '-ERR max number of clients reached\r\n')
+      return
+    }
+    // clientAcceptHandler: without a password, protected mode serves loopback peers only.
+    if (this.requirepass === '' && !isLoopbackAddress(socket.remoteAddress) && this.config.getBool('protected-mode')) {
+      this.stats.rejectedConnections++
+      refuseConnection(socket, PROTECTED_MODE_DENIED)
       return
     }
     // Input straight into the parser, past the Readable stream (resp/direct-read.ts).

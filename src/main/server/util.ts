@@ -148,3 +148,12 @@ export function copyBytes(src: Uint8Array): Buffer {
   out.set(src)
   return out
 }
+
+/**
+ * islocalClient: a peer on the loopback interface (IPv4 127/8, ::1, or IPv4-mapped 127/8).
+ * Protected mode and enable-debug-command/enable-protected-configs "local" rely on it.
+ */
+export function isLoopbackAddress(ip: string | undefined): boolean {
+  if (ip === undefined) return false
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.')
+}

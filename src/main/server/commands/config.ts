@@ -10,7 +10,7 @@ import { rewriteConfigFile, strerror } from '../config-file'
 import { encodingLimits } from '../keyspace/encoding-limits'
 import type { RedisServer } from '../node'
 import { Shared } from '../resp/reply-writer'
-import { stringMatch } from '../util'
+import { isLoopbackAddress, stringMatch } from '../util'
 import { HELP } from './admin-help'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
@@ -29,8 +29,7 @@ export function replyHelp(c: Client, name: string): void {
 export function allowProtectedAction(setting: string, c: Client): boolean {
   if (setting === 'yes') return true
   if (setting !== 'local') return false
-  const ip = c.socket.remoteAddress ?? ''
-  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1' || ip.startsWith('127.')
+  return isLoopbackAddress(c.socket.remoteAddress)
 }
 
 function configGetCommand(c: Client): void {
