@@ -6,12 +6,12 @@
  */
 import { createHash } from 'node:crypto'
 import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
-import net from 'node:net'
 import { resolve } from 'node:path'
 import { parseCommandLine, REDIS_VERSION, usage } from './server/args'
 import { ConfigFileError, IncludeOpenError, loadConfigText, strerror, type LoadedConfig } from './server/config-file'
 import { lookupConfig } from './server/config-table'
 import { ServerLog, type LogLevel } from './server/log'
+import { BindError, listenHost } from './server/listeners'
 import { RedisServer } from './server/node'
 import { version as labVersion } from '../../package.json'
 
@@ -120,28 +120,6 @@ function loadConfig(args: string[], log: ServerLog): CliConfig {
   return { loaded, configFile, get }
 }
 
-/** Node's listen host for a Redis bind address ('*' any IPv4, '::*' any IPv6). */
-function listenHost(addr: string): string {
-  if (addr === '*') return '0.0.0.0'
-  if (addr === '::*') return '::'
-  return addr
-}
-
-function listenExtra(server: RedisServer, host: string, port: number): Promise<net.Server> {
-  return new Promise((resolvePromise, reject) => {
-    const srv = net.createServer({ noDelay: true }, (socket) => server.acceptConnection(socket))
-    srv.once('error', reject)
-    srv.listen({ port, host, exclusive: true, ipv6Only: host.includes(':') }, () => {
-      srv.off('error', reject)
-      srv.on('error', () => {})
-      resolvePromise(srv)
-    })
-  })
-}
-
-/** Errors an optional ('-addr') bind address may fail with silently (listenToPort). */
-const OPTIONAL_BIND_ERRORS = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPORT', 'ENOPROTOOPT'])
-
 const USER_REQUESTED = 'User requested shutdown...'
 
 async function main(): Promise<void> {
@@ -190,49 +168,32 @@ async function main(): Promise<void> {
     userRequestedLogged = true
     log.warning(USER_REQUESTED)
   }
-  let server: RedisServer | null = null
-  const extra: net.Server[] = []
-  for (const raw of addrs) {
-    const optional = raw.startsWith('-')
-    const addr = optional ? raw.slice(1) : raw
-    const host = listenHost(addr)
-    try {
-      if (server === null) {
-        const s = new RedisServer({ port, host, config: cfg.loaded.values, replicaOf: master, rdbFile: true })
-        s.config.configFile = cfg.configFile
-        s.config.on('loglevel', (v) => {
-          log.level = v as LogLevel
-        })
-        s.on('log', (level, msg) => {
-          if (msg === USER_REQUESTED) logUserRequested()
-          else log.log(level, msg)
-        })
-        s.on('replication', (e) => {
-          if (e.type === 'role') log.role = e.role === 'master' ? 'M' : 'S'
-        })
-        await s.listen()
-        server = s
-      } else {
-        extra.push(await listenExtra(server, host, port))
-      }
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? ''
-      if (code === '') {
-        // rdbLoad refused the dump file: the server does not start half-loaded
-        log.warning(`Fatal error loading the DB: ${(err as Error).message}. Exiting.`)
-        process.exit(1)
-      }
-      if (optional && OPTIONAL_BIND_ERRORS.has(code)) continue
-      log.warning(`Warning: Could not create server TCP listening socket ${addr}:${port}: bind: ${strerror(err)}`)
-      log.warning(`Failed listening on port ${port} (TCP), aborting.`)
+  // The server listens on every bind address itself (listeners.ts); `host` is the first.
+  const first = addrs[0]!.replace(/^-/, '')
+  const srv = new RedisServer({ port, host: listenHost(first), config: cfg.loaded.values, replicaOf: master, rdbFile: true })
+  srv.config.configFile = cfg.configFile
+  srv.config.on('loglevel', (v) => {
+    log.level = v as LogLevel
+  })
+  srv.on('log', (level, msg) => {
+    if (msg === USER_REQUESTED) logUserRequested()
+    else log.log(level, msg)
+  })
+  srv.on('replication', (e) => {
+    if (e.type === 'role') log.role = e.role === 'master' ? 'M' : 'S'
+  })
+  try {
+    await srv.listen()
+  } catch (err) {
+    if (!(err instanceof BindError)) {
+      // rdbLoad refused the dump file: the server does not start half-loaded
+      log.warning(`Fatal error loading the DB: ${(err as Error).message}. Exiting.`)
       process.exit(1)
     }
-  }
-  if (server === null) {
-    log.warning('Configured to not listen anywhere, exiting.')
+    log.warning(`Warning: Could not create server TCP listening socket ${err.address}:${port}: bind: ${await err.reason}`)
+    log.warning(`Failed listening on port ${port} (TCP), aborting.`)
     process.exit(1)
   }
-  const srv: RedisServer = server
 
   // ---- pid file, banner
   const pidfile = cfg.get('pidfile')
@@ -264,7 +225,6 @@ async function main(): Promise<void> {
     if (finished) return
     finished = true
     logUserRequested()
-    for (const e of extra) e.close()
     if (pidfile !== '') {
       log.notice('Removing the pid file.')
       removePidfile()

@@ -262,6 +262,14 @@ export class EmbeddedNode implements LabNode {
       this.log = log
       this.keys = server.keyCount()
       server.on('keys', () => this.scheduleKeys())
+      // CONFIG SET port from a console moves the node, as it moves a real Redis (until restart).
+      server.on('port', (p) => {
+        if (p > 0) {
+          this.port = p
+          this.portNote = `Moved to port ${p} by CONFIG SET port`
+        } else this.portNote = 'Not listening for new connections (CONFIG SET port 0)'
+        this.opts.onChange(this)
+      })
       server.on('replication', (e) => {
         this.opts.onReplication?.(this, e)
         if (e.type === 'role') log.role = e.role === 'master' ? 'M' : 'S'

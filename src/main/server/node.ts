@@ -13,6 +13,7 @@ import { ProtocolError } from './resp/request-parser'
 import { closeOnQueryBufferLimit, protocolLimits } from './resp/protocol-limits'
 import { readDirect } from './resp/direct-read'
 import { isLoopbackAddress, randomHex } from './util'
+import { BindError, Listeners, bindAddresses } from './listeners'
 import { Replication } from './replication/replication'
 import type { ReplicationEvent } from './replication/events'
 import { ServerConfig } from './config-table'
@@ -25,6 +26,8 @@ import { handleClientsBlockedOnKeys, hasReadyKeys, removeBlockedClient } from '.
 import { Persistence } from './persistence/persistence' // P (persistence)
 
 const QUEUED = Buffer.from('+QUEUED\r\n')
+const MULTI_BUF = Buffer.from('MULTI')
+const EXEC_BUF = Buffer.from('EXEC')
 /** Redis 7.0's refusal in protected mode, byte for byte (its typo included). */
 const PROTECTED_MODE_DENIED =
   "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
@@ -87,6 +90,8 @@ export interface RedisServerEvents {
   log: [level: 'debug' | 'verbose' | 'notice' | 'warning', message: string]
   /** Replication happenings the lab shows (role changes, link state, syncs). */
   replication: [ReplicationEvent]
+  /** Listening on a new port (CONFIG SET port); 0: no longer listening (port 0). */
+  port: [port: number]
 }
 
 export class RedisServer extends EventEmitter<RedisServerEvents> {
@@ -149,8 +154,8 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
   private readonly requestedPort: number
   private readonly replicaOf: { host: string; port: number } | undefined
   private readonly bindHost: string
-  private listener: net.Server | null = null
-  private boundPort = 0
+  private readonly listenSockets = new Listeners((socket) => this.accept(socket))
+  private started = false
   private nextClientId = 1
   private cron: ReturnType<typeof setInterval> | null = null
   private lastKeyCount = 0
@@ -182,11 +187,13 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     this.config.on('slowlog-max-len', (v) => {
       if (this.slowlog.entries.length > Number(v)) this.slowlog.entries.length = Number(v)
     })
+    this.config.on('port', (v) => this.changeListenPort(Number(v)))
+    this.config.on('bind', (v) => this.changeBindAddr(v))
   }
 
   /** The bound port once listening (the requested one before). */
   get port(): number {
-    return this.boundPort || this.requestedPort
+    return this.listenSockets.port || this.requestedPort
   }
 
   get host(): string {
@@ -194,7 +201,7 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
   }
 
   get listening(): boolean {
-    return this.listener !== null
+    return this.started
   }
 
   /** Keys in all databases. */
@@ -203,48 +210,78 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
   }
 
   async listen(): Promise<void> {
-    if (this.listener) throw new Error('server already listening')
+    if (this.started) throw new Error('server already listening')
     // P: a bad dump refuses the start (RdbError saying where it broke), nothing half-loaded.
     if (this.rdbFile) await this.persistence.loadAtStart({ replica: this.replicaOf !== undefined })
-    return new Promise((resolve, reject) => {
-      const srv = net.createServer({ noDelay: true }, (socket) => this.accept(socket))
-      const onError = (err: Error): void => {
-        srv.close()
-        reject(err)
-      }
-      srv.once('error', onError)
-      srv.listen({ port: this.requestedPort, host: this.bindHost, exclusive: true }, () => {
-        srv.off('error', onError)
-        srv.on('error', () => {
-          /* accept errors (EMFILE...) must not crash the process */
-        })
-        const addr = srv.address()
-        this.boundPort = typeof addr === 'object' && addr ? addr.port : this.requestedPort
-        this.config.setRaw('port', String(this.boundPort))
-        this.listener = srv
-        this.cron = setInterval(() => this.serverCron(), 1000 / this.hz)
-        this.cron.unref()
-        if (this.replicaOf) this.replication.replica.setMaster(this.replicaOf.host, this.replicaOf.port)
-        resolve()
-      })
+    try {
+      this.listenSockets.bind(bindAddresses(this.config.get('bind')), this.requestedPort)
+    } catch (err) {
+      // With the system's error code (EADDRINUSE...), as a failed net.Server.listen gives it.
+      if (err instanceof BindError) throw await err.settled()
+      throw err
+    }
+    this.config.setRaw('port', String(this.listenSockets.port))
+    this.started = true
+    this.cron = setInterval(() => this.serverCron(), 1000 / this.hz)
+    this.cron.unref()
+    if (this.replicaOf) this.replication.replica.setMaster(this.replicaOf.host, this.replicaOf.port)
+  }
+
+  /**
+   * CONFIG SET port (changeListenPort): listens on the new port at the same addresses;
+   * connected clients stay. Port 0 stops listening, as in Redis.
+   */
+  private changeListenPort(port: number): string | undefined {
+    if (!this.started || port === this.listenSockets.port) return undefined
+    if (port === 0) {
+      void this.listenSockets.close()
+      this.emit('port', 0)
+      return undefined
+    }
+    const addrs = this.listenSockets.addresses.length > 0 ? this.listenSockets.addresses : bindAddresses(this.config.get('bind'))
+    try {
+      this.listenSockets.bind(addrs, port)
+    } catch (err) {
+      this.logBindFailure(err, port)
+      return 'Unable to listen on this port. Check server logs.'
+    }
+    this.emit('port', port)
+    return undefined
+  }
+
+  /** CONFIG SET bind (changeBindAddr): the new addresses, or the old ones kept on failure. */
+  private changeBindAddr(value: string): string | undefined {
+    const addrs = bindAddresses(value)
+    if (!this.started || this.listenSockets.port === 0 || addrs.join(' ') === this.listenSockets.addresses.join(' ')) return undefined
+    try {
+      this.listenSockets.bind(addrs, this.listenSockets.port)
+    } catch (err) {
+      this.logBindFailure(err, this.listenSockets.port)
+      this.emit('log', 'warning', 'Failed to bind, trying to restore old listening sockets.')
+      return 'Failed to bind to specified addresses.'
+    }
+    return undefined
+  }
+
+  private logBindFailure(err: unknown, port: number): void {
+    if (!(err instanceof BindError)) throw err
+    void err.reason.then((why) => {
+      this.emit('log', 'warning', `Warning: Could not create server TCP listening socket ${err.address}:${port}: bind: ${why}`)
     })
   }
 
   /** Stops listening, drops every client; resolves once everything is closed. */
   async close(): Promise<void> {
-    const srv = this.listener
-    this.listener = null
+    this.started = false
     this.replication.replica.stop()
     if (this.cron) clearInterval(this.cron)
     this.cron = null
-    const waits: Promise<void>[] = []
-    if (srv) waits.push(new Promise((resolve) => srv.close(() => resolve())))
+    const waits: Promise<void>[] = [this.listenSockets.close()]
     for (const c of this.clients.values()) {
       if (!c.socket.destroyed) waits.push(new Promise((resolve) => c.socket.once('close', () => resolve())))
       c.socket.destroy()
     }
     await Promise.all(waits)
-    this.boundPort = 0
   }
 
   /**
@@ -482,14 +519,57 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     const dirty = this.stats.dirty
     const dbIndex = c.db.id
     const replOffset = this.replication.offset // M: c->woff for WAIT
-    this.call(c, cmd)
-    // propagateNow: what changed the data set goes to the backlog and the replicas.
-    if (c.propagate !== null || this.stats.dirty !== dirty) {
-      this.replication.propagate(c.propagateDb >= 0 ? c.propagateDb : dbIndex, c.propagate ?? [c.argv])
+    this.executing++
+    try {
+      this.call(c, cmd)
+    } finally {
+      this.executing--
     }
+    // What changed the data set goes to the backlog and the replicas: bare when it is one
+    // command (the usual case, without the queue), else through propagatePending.
+    if (c.propagate !== null || this.stats.dirty !== dirty) {
+      const cmds = c.propagate ?? [c.argv]
+      const db = c.propagateDb >= 0 ? c.propagateDb : dbIndex
+      if (this.pendingOps.length === 0 && cmds.length === 1) this.replication.propagate(db, cmds)
+      else for (const argv of cmds) this.pendingOps.push({ db, argv })
+    }
+    if (this.pendingOps.length > 0 && this.executing === 0) this.propagatePending()
     if (this.replication.offset !== replOffset) this.replication.master.noteWrite(c, this.replication.offset) // M
     c.propagate = null
     c.propagateDb = -1
+  }
+
+  // ---- propagation of more than one command (alsoPropagate, propagatePendingCommands) ----
+
+  /** What the running command propagates besides itself: expired-key DELs, EXEC's commands. */
+  private readonly pendingOps: { db: number; argv: Buffer[] }[] = []
+  /** Client commands running (nested: EXEC's); 0 when an expiry comes from the active cycle. */
+  private executing = 0
+
+  /**
+   * alsoPropagate: `argv` joins what the running command propagates (after what came
+   * before it); outside a command (the active expire cycle) it is propagated at once.
+   */
+  alsoPropagate(db: number, argv: Buffer[]): void {
+    this.pendingOps.push({ db, argv })
+    if (this.executing === 0) this.propagatePending()
+  }
+
+  /**
+   * propagatePendingCommands: one command goes bare, several are wrapped in MULTI … EXEC,
+   * the MULTI in the first one's database (Redis 7.0: a SET that met an expired key is
+   * MULTI, DEL, SET, EXEC; a GET that did is a bare DEL).
+   */
+  private propagatePending(): void {
+    const ops = this.pendingOps
+    const repl = this.replication
+    if (ops.length === 1) repl.propagate(ops[0]!.db, [ops[0]!.argv])
+    else {
+      repl.propagate(ops[0]!.db, [[MULTI_BUF]])
+      for (const op of ops) repl.propagate(op.db, [op.argv])
+      repl.propagate(-1, [[EXEC_BUF]])
+    }
+    ops.length = 0
   }
 
   /**
