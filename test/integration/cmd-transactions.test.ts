@@ -5,8 +5,6 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { encodeCommand, startPair, type DiffConn, type DiffPair } from '../helpers/differential'
-import type { Client } from '../../src/main/server/client'
-import type { RedisCommand } from '../../src/main/server/commands/types'
 
 let pair: DiffPair
 let c: DiffConn
@@ -323,35 +321,5 @@ describe('WATCH', () => {
     await c.same('MULTI')
     await c.same('GET', 'k')
     await c.same('EXEC')
-  })
-})
-
-describe('propagation of EXEC', () => {
-  /** Runs cmds on our server and returns what EXEC set to propagate. */
-  async function execPropagates(cmds: string[][]): Promise<string[][] | null> {
-    const server = pair.ours
-    const orig = server.call
-    let seen: Buffer[][] | null | undefined
-    server.call = function (this: typeof server, cl: Client, cmd: RedisCommand): void {
-      orig.call(this, cl, cmd)
-      if (cmd.name === 'exec') seen = cl.propagate
-    }
-    try {
-      for (const a of cmds) await c.ours.call(...a)
-    } finally {
-      server.call = orig
-    }
-    return seen === undefined || seen === null ? null : seen.map((cmd) => cmd.map((b) => b.toString('latin1')))
-  }
-
-  test('one write propagates as itself, several wrapped in MULTI/EXEC, reads not at all', async () => {
-    expect(await execPropagates([['MULTI'], ['GET', 'a'], ['SET', 'a', '1'], ['EXEC']])).toEqual([['SET', 'a', '1']])
-    expect(
-      await execPropagates([['MULTI'], ['SET', 'a', '1'], ['GET', 'a'], ['INCR', 'a'], ['EXEC']])
-    ).toEqual([['MULTI'], ['SET', 'a', '1'], ['INCR', 'a'], ['EXEC']])
-    expect(await execPropagates([['MULTI'], ['GET', 'a'], ['EXEC']])).toEqual([])
-    expect(
-      await execPropagates([['MULTI'], ['SET', 'x', '1'], ['SELECT', '1'], ['SET', 'y', '1'], ['SELECT', '0'], ['EXEC']])
-    ).toEqual([['MULTI'], ['SET', 'x', '1'], ['SELECT', '1'], ['SET', 'y', '1'], ['EXEC']])
   })
 })

@@ -8,12 +8,10 @@
  * flags the transaction (flagTransaction) and EXEC then replies EXECABORT. `c.inMulti` stays
  * true while EXEC runs the queued commands, so blocking commands act non-blocking there.
  *
- * Propagation: EXEC collects what each queued command propagates (c.propagate, or its argv
- * when it changed the dataset) and sets c.propagate for EXEC itself: one command as it is,
- * more than one wrapped in MULTI … EXEC (Redis 7.0 propagatePendingCommands). A SELECT is
- * inserted where a queued SELECT changed the database between two propagated commands;
- * the first propagated command runs in database `c.propagateDb` (set by EXEC for the
- * replication engine: the client may have SELECTed another one by the end of EXEC).
+ * Propagation: what each queued command propagates (c.propagate, or its argv when it
+ * changed the dataset) joins EXEC's propagation with server.alsoPropagate, in the database
+ * it ran in, after the expired-key DELs it met; one command goes as it is, more than one
+ * wrapped in MULTI … EXEC (Redis 7.0 propagatePendingCommands, in node.ts).
  */
 import type { Client } from '../client'
 import type { RedisDb } from '../keyspace/db'
@@ -33,9 +31,6 @@ export interface WatchedKey {
   expired: boolean
 }
 
-const MULTI_BUF = Buffer.from('MULTI')
-const EXEC_BUF = Buffer.from('EXEC')
-const SELECT_BUF = Buffer.from('SELECT')
 
 /** db.watched_keys of every database of a server: db id -> key -> clients watching it. */
 export class WatchRegistry {
@@ -218,11 +213,8 @@ function execCommand(c: Client): void {
   const queued = c.mstate
   const origArgv = c.argv
   const origCmd = c.cmd!
-  const startDb = c.db
   const prevInExec = c.inExec
   c.inExec = true
-  let propagated: Buffer[][] | null = null
-  let propagatedDb = startDb
   c.reply.arrayLen(queued.length)
   try {
     for (const q of queued) {
@@ -230,17 +222,9 @@ function execCommand(c: Client): void {
       c.propagate = null
       const dirty = server.stats.dirty
       server.call(c, q.cmd)
+      // Into EXEC's propagation, after the expired-key DELs this command met, in its db.
       if (c.propagate !== null || server.stats.dirty !== dirty) {
-        const cmds = c.propagate ?? [q.argv]
-        if (propagated === null) {
-          propagated = []
-          propagatedDb = c.db
-          c.propagateDb = c.db.id
-        } else if (c.db !== propagatedDb) {
-          propagated.push([SELECT_BUF, Buffer.from(String(c.db.id))])
-          propagatedDb = c.db
-        }
-        for (const cmd of cmds) propagated.push(cmd)
+        for (const cmd of c.propagate ?? [q.argv]) server.alsoPropagate(c.db.id, cmd)
       }
     }
   } finally {
@@ -250,13 +234,9 @@ function execCommand(c: Client): void {
     c.propagate = null
     discardTransaction(c)
   }
-  if (propagated !== null) {
-    if (propagated.length === 1) c.propagateAs(propagated[0]!)
-    else c.propagateAs([MULTI_BUF], ...propagated, [EXEC_BUF])
-  } else {
-    // Nothing changed: nothing to propagate (an empty list, not "argv as is").
-    c.propagateAs()
-  }
+  // EXEC itself propagates nothing: its commands were queued with alsoPropagate, and
+  // processCommand wraps them in MULTI … EXEC when there is more than one.
+  c.propagateAs()
 }
 
 function watchCommand(c: Client): void {

@@ -23,6 +23,8 @@ import { randomHex, string2ll } from '../util'
 import type { ReplicaLine } from './info-replication'
 import type { Replication } from './replication'
 
+const DEL_BUF = Buffer.from('DEL')
+
 export type ReplicaPhase = 'wait_bgsave' | 'send_bulk' | 'online'
 
 /** What a connection told us with REPLCONF, then its state as a replica (Client.replicaState). */
@@ -98,12 +100,13 @@ export class MasterSide {
   private getAckScheduled = false
 
   constructor(readonly repl: Replication) {
-    // deleteExpiredKeyAndPropagate: a key expiring here is a DEL on every replica.
+    // deleteExpiredKeyAndPropagate: a key expiring here is a DEL on every replica, joining
+    // the propagation of the command that met it (alsoPropagate).
     for (const db of repl.server.keyspace.dbs) {
       const prev = db.onExpired
       db.onExpired = (d, key) => {
         prev?.(d, key)
-        repl.propagate(d.id, [[Buffer.from('DEL'), Buffer.from(key, 'latin1')]])
+        repl.server.alsoPropagate(d.id, [DEL_BUF, Buffer.from(key, 'latin1')])
       }
     }
   }

@@ -52,12 +52,12 @@ export class Replication {
    * propagateNow: commands that changed database `dbIndex` as the stream must carry them.
    * Nothing is recorded while there is neither a backlog nor a replica (the offset does
    * not move, as in Redis). A replica never propagates its own changes: its stream is the
-   * master's, relayed by relay().
+   * master's, relayed by relay(). `dbIndex` -1: whatever database the stream is in (EXEC).
    */
   propagate(dbIndex: number, commands: Buffer[][]): void {
     if (commands.length === 0 || this.isReplica) return
     if (this.backlog === null && this.master.replicas.size === 0) return
-    if (dbIndex !== this.streamDb) {
+    if (dbIndex >= 0 && dbIndex !== this.streamDb) {
       this.feed(encodeCommand(['SELECT', String(dbIndex)]))
       this.streamDb = dbIndex
     }
