@@ -8,7 +8,7 @@
 //     first frame after its text is in the DOM (target ≤ 50 ms)
 // Not part of npm test: the numbers depend on the machine and its load.
 import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -22,8 +22,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 const o = parseOptions(process.argv.slice(2), {
   name: 'bench-ui',
-  usage: 'bench-ui [--nodes 30] [--masters 5] [--rate 10000] [--seconds 15] [--commands 40] [--reduced-motion]',
-  defaults: { nodes: 30, masters: 5, rate: 10_000, seconds: 15, commands: 40, reducedMotion: false },
+  usage: 'bench-ui [--nodes 30] [--masters 5] [--rate 10000] [--seconds 15] [--commands 40] [--reduced-motion] [--trace-out trace.json]',
+  defaults: { nodes: 30, masters: 5, rate: 10_000, seconds: 15, commands: 40, reducedMotion: false, traceOut: null },
   flags: {
     // With the person's "reduce motion" preference: no edge pulses (to see what they cost).
     '--reduced-motion': (o) => (o.reducedMotion = true),
@@ -31,7 +31,9 @@ const o = parseOptions(process.argv.slice(2), {
     '--masters': (o, next) => (o.masters = positive(next(), '--masters')),
     '--rate': (o, next) => (o.rate = positive(next(), '--rate')),
     '--seconds': (o, next) => (o.seconds = positive(next(), '--seconds')),
-    '--commands': (o, next) => (o.commands = positive(next(), '--commands'))
+    '--commands': (o, next) => (o.commands = positive(next(), '--commands')),
+    // The raw trace (Chrome's JSON trace format): open it in DevTools' Performance panel or Perfetto.
+    '--trace-out': (o, next) => (o.traceOut = next())
   }
 })
 function positive(v, flag) {
@@ -50,6 +52,8 @@ if (o.nodes < 3 || o.masters > o.nodes) {
 const TARGET_WORK_MS = 16
 const TARGET_REPLY_MS = 50
 const VSYNC_MS = 1000 / 60
+/** The renderer's own stages of making a frame (the rest of a task's time is script). */
+const RENDERING = new Set(['UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'HitTest'])
 
 const log = (...a) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a)
 const dataDir = mkdtempSync(join(tmpdir(), 'replication-lab-bench-ui-'))
@@ -142,6 +146,10 @@ try {
   const writes = await load.stop()
   const seconds = (Date.now() - started) / 1000
 
+  if (o.traceOut) {
+    writeFileSync(o.traceOut, JSON.stringify({ traceEvents: events }))
+    log(`trace: ${o.traceOut} (${events.length} events)`)
+  }
   const frames = frameStats(events)
   const replies = await page.evaluate(() => window.__benchReplies)
   const messages = await page.evaluate(() => window.__benchMessages)
@@ -158,6 +166,7 @@ try {
   console.log(`  main-thread CPU/frame p50/p95   ${fmt(frames.cpu50)} / ${fmt(frames.cpu95)}   (thread time: what the page itself costs)`)
   console.log(`  frame time p95 ≤ one vsync      ${verdict(frames.p95 <= VSYNC_MS + 1)} (p95 < 16 ms strictly cannot hold at 60 Hz: frames come every 16.7 ms)`)
   console.log(`  main thread by kind (total)     ${frames.top.map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')}`)
+  console.log(`  slowest 10% of frames, CPU each ${frames.slowest.map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`)
   console.log(`  lab messages/s by kind          ${Object.entries(messages).map(([k, n]) => `${k} ${(n / seconds).toFixed(1)}`).join(', ')}`)
   console.log(`  console reply → in DOM p50/p95  ${fmt(percentile(inDom, 50))} / ${fmt(percentile(inDom, 95))}  (${inDom.length}/${o.commands} replies)`)
   console.log(`  console reply → on screen p95   ${fmt(percentile(shown, 50))} p50, ${fmt(percentile(shown, 95))} p95, ${fmt(shown.at(-1))} max   target ≤ ${TARGET_REPLY_MS} ms: ${verdict(shown.length === o.commands && percentile(shown, 95) <= TARGET_REPLY_MS)}`)
@@ -237,19 +246,43 @@ function frameStats(events) {
   // page, held the frame up (another process had the CPU).
   const work = []
   const cpu = []
+  /** Per frame: its wall time and the thread's CPU time by kind of work (for the slowest frames' breakdown). */
+  const perFrame = []
+  const stages = events
+    .filter((e) => e.pid === pid && e.tid === main.tid && e.ph === 'X' && e.cat === 'devtools.timeline' && RENDERING.has(e.name))
+    .sort((a, b) => a.ts - b.ts)
   let k = 0
+  let s = 0
   for (let i = 0; i + 1 < begins.length; i++) {
     let sum = 0
     let sumCpu = 0
+    const by = {}
     while (k < tasks.length && tasks[k].ts < begins[i]) k++
     while (k < tasks.length && tasks[k].ts < begins[i + 1]) {
-      sum += (tasks[k].dur ?? 0) / 1000
-      sumCpu += (tasks[k].tdur ?? tasks[k].dur ?? 0) / 1000
+      const task = tasks[k]
+      const taskCpu = (task.tdur ?? task.dur ?? 0) / 1000
+      sum += (task.dur ?? 0) / 1000
+      sumCpu += taskCpu
+      // Rendering stages inside the task; the rest of it is script (event handlers, Vue's updates, GC).
+      let rendering = 0
+      while (s < stages.length && stages[s].ts < task.ts) s++
+      for (let j = s; j < stages.length && stages[j].ts < task.ts + task.dur; j++) {
+        const t = (stages[j].tdur ?? stages[j].dur ?? 0) / 1000
+        by[stages[j].name] = (by[stages[j].name] ?? 0) + t
+        rendering += t
+      }
+      by.script = (by.script ?? 0) + Math.max(0, taskCpu - rendering)
       k++
     }
     work.push(sum)
     cpu.push(sumCpu)
+    perFrame.push({ wall: sum, by })
   }
+  perFrame.sort((a, b) => b.wall - a.wall)
+  const worst = perFrame.slice(0, Math.max(1, Math.ceil(perFrame.length / 10)))
+  const slowestBy = {}
+  for (const f of worst) for (const [name, t] of Object.entries(f.by)) slowestBy[name] = (slowestBy[name] ?? 0) + t / worst.length
+  const slowest = Object.entries(slowestBy).sort((a, b) => b[1] - a[1])
   work.sort((a, b) => a - b)
   cpu.sort((a, b) => a - b)
   // Where the main thread's time went: the timeline's own kinds of work, summed.
@@ -261,6 +294,7 @@ function frameStats(events) {
   const top = [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 6)
   return {
     top,
+    slowest,
     intervals,
     late: intervals.filter((x) => x > 1.5 * VSYNC_MS).length,
     p50: percentile(intervals, 50),
