@@ -148,4 +148,53 @@ describe('KeyTable', () => {
     expect(() => KeyTable.fromArrays(dup, dup.map(() => 0))).toThrow(DuplicateKeyError)
     expect(() => KeyTable.fromArrays(dup, dup.map(() => 0))).toThrow('duplicated key "k17"')
   })
+
+  test('deferred values: read from the buffer once, on first access; the buffer goes with the last', () => {
+    // Values "v<i>" left in a buffer at offset 10*i, read by a counting reader.
+    const n = 100
+    const image = Buffer.alloc(10 * n)
+    for (let i = 0; i < n; i++) image.write(`v${i}`, 10 * i, 'latin1')
+    let reads = 0
+    const read = (buf: Buffer, at: number): string => {
+      reads++
+      return buf.toString('latin1', at, buf.indexOf(0, at))
+    }
+    const keys = Array.from({ length: n }, (_, i) => `k${i}`)
+    const t = KeyTable.fromArrays<string>(keys.slice(), keys.map((_, i) => 10 * i), undefined, { buffer: image, read })
+    expect(reads).toBe(0)
+    expect(t.toArrays().deferred).toBe(image)
+    expect(t.get('k7')).toBe('v7')
+    expect(t.get('k7')).toBe('v7')
+    expect(reads).toBe(1)
+    // A snapshot sees offsets for what was not read, and the value for what was.
+    const { values } = t.toArrays()
+    expect(values[7]).toBe('v7')
+    expect(values[8]).toBe(80)
+    // Overwritten and deleted slots never read the buffer.
+    for (let i = 0; i < 50; i++) if (i !== 7) t.set(`k${i}`, `new${i}`)
+    for (let i = 50; i < 80; i++) t.delete(`k${i}`)
+    expect(reads).toBe(1)
+    expect(t.toArrays().deferred).toBe(image)
+    // Past 7/8 of them settled (k87 deleted: 12 left), the rest are read at once and the
+    // buffer is let go.
+    for (let i = 80; i < 88; i++) t.delete(`k${i}`)
+    expect(t.toArrays().deferred).toBeNull()
+    expect(reads).toBe(1 + 12)
+    t.delete('k88')
+    expect(reads).toBe(13)
+    expect(new Map(t)).toEqual(new Map([...Array.from({ length: 50 }, (_, i) => [`k${i}`, i === 7 ? 'v7' : `new${i}`] as [string, string]), ...Array.from({ length: 11 }, (_, i) => [`k${89 + i}`, `v${89 + i}`] as [string, string])]))
+  })
+
+  test('deferred values: iteration and compaction read or keep them correctly', () => {
+    const image = Buffer.from('abcdefghij'.repeat(300))
+    const read = (buf: Buffer, at: number): string => buf.toString('latin1', at, at + 3)
+    const keys = Array.from({ length: 3000 }, (_, i) => `k${i}`)
+    const t = KeyTable.fromArrays<string>(keys.slice(), keys.map((_, i) => i % 7), undefined, { buffer: image, read })
+    // Deleting 3/4 then adding compacts the slots: offsets must survive the move.
+    for (let i = 0; i < 2400; i++) t.delete(`k${i}`)
+    t.set('late', 'x')
+    expect(t.get('k2999')).toBe(read(image, 2999 % 7))
+    expect([...t.values()].filter((v) => v !== 'x').every((v) => /^[a-j]{3}$/.test(v))).toBe(true)
+    expect(t.size).toBe(601)
+  })
 })

@@ -27,6 +27,16 @@
  * siphash) so that bucket placement and SCAN order cannot be predicted from outside.
  */
 
+/**
+ * Where a bulk load left values it did not copy (RDB loads: plain strings stay in the
+ * file's image): a value slot holding a number is an offset into `buffer`, turned into the
+ * value by `read` on first access. The buffer is let go once no such slot is left.
+ */
+export interface DeferredValues<V> {
+  readonly buffer: Buffer
+  read(buffer: Buffer, offset: number): V
+}
+
 /** A duplicated key met while building a table from arrays (a corrupt RDB). */
 export class DuplicateKeyError extends Error {
   constructor(readonly key: string) {
@@ -74,7 +84,12 @@ function rev32(v: number): number {
 
 export class KeyTable<V> implements Iterable<[string, V]> {
   private keyAt: (string | undefined)[] = []
-  private valueAt: (V | undefined)[] = []
+  /** A value, or (a number) its offset in deferred.buffer, or undefined for a free slot. */
+  private valueAt: (V | number | undefined)[] = []
+  private deferred: DeferredValues<V> | null = null
+  /** Value slots still holding an offset, and how many there were after the load. */
+  private deferredCount = 0
+  private deferredAtLoad = 0
   private hashAt: Uint32Array = new Uint32Array(MIN_SLOTS)
   private next: Int32Array = new Int32Array(MIN_SLOTS)
   private heads: Int32Array = new Int32Array(MIN_BUCKETS).fill(-1)
@@ -92,9 +107,11 @@ export class KeyTable<V> implements Iterable<[string, V]> {
    * A table holding keys[i] → values[i], built in one pass (RDB loads). The arrays are
    * adopted, not copied; so is `hashes` (keyHash of each key, at least keys.length long)
    * when given: a loader hashes each key as it creates it, while its bytes are in cache.
-   * Throws DuplicateKeyError if a key appears twice.
+   * With `deferred`, a number in `values` is a value left in its buffer (see DeferredValues;
+   * V itself must then not be a number). Throws
+   * DuplicateKeyError if a key appears twice.
    */
-  static fromArrays<V>(keys: string[], values: V[], hashes?: Uint32Array): KeyTable<V> {
+  static fromArrays<V>(keys: string[], values: (V | number)[], hashes?: Uint32Array, deferred?: DeferredValues<V>): KeyTable<V> {
     const t = new KeyTable<V>()
     const n = keys.length
     let hashAt: Uint32Array
@@ -120,6 +137,14 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     }
     t.keyAt = keys
     t.valueAt = values
+    if (deferred !== undefined) {
+      let left = 0
+      for (let i = 0; i < n; i++) if (typeof values[i] === 'number') left++
+      if (left > 0) {
+        t.deferred = deferred
+        t.deferredCount = t.deferredAtLoad = left
+      }
+    }
     t.hashAt = hashAt
     t.next = next
     t.heads = heads
@@ -141,7 +166,37 @@ export class KeyTable<V> implements Iterable<[string, V]> {
 
   get(key: string): V | undefined {
     const j = this.find(key, keyHash(key))
-    return j === -1 ? undefined : this.valueAt[j]
+    return j === -1 ? undefined : this.valueIn(j)
+  }
+
+  /** The value of a used slot, read from the deferred buffer the first time if it is there. */
+  private valueIn(j: number): V {
+    const v = this.valueAt[j]
+    if (this.deferredCount === 0 || typeof v !== 'number') return v as V
+    const value = this.deferred!.read(this.deferred!.buffer, v)
+    this.valueAt[j] = value
+    this.settled()
+    return value
+  }
+
+  /**
+   * One deferred slot less (read, overwritten or deleted): the buffer goes with the last.
+   * Once 7/8 of them are gone the rest are read at once, so a few keys never read again do
+   * not keep a whole RDB image in memory.
+   */
+  private settled(): void {
+    if (--this.deferredCount === 0) this.deferred = null
+    else if (this.deferredCount * 8 < this.deferredAtLoad) this.readAllDeferred()
+  }
+
+  private readAllDeferred(): void {
+    const d = this.deferred!
+    for (let j = 0; j < this.used; j++) {
+      const v = this.valueAt[j]
+      if (typeof v === 'number') this.valueAt[j] = d.read(d.buffer, v)
+    }
+    this.deferredCount = 0
+    this.deferred = null
   }
 
   has(key: string): boolean {
@@ -153,7 +208,9 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     const h = keyHash(key)
     const found = this.find(key, h)
     if (found !== -1) {
+      const was = this.valueAt[found]
       this.valueAt[found] = value
+      if (this.deferredCount > 0 && typeof was === 'number') this.settled()
       return false
     }
     if (this.used > COMPACT_MIN && this.count * 4 < this.used) this.compact()
@@ -187,11 +244,13 @@ export class KeyTable<V> implements Iterable<[string, V]> {
       if (this.hashAt[j] !== h || keyAt[j] !== key) continue
       if (prev === -1) this.heads[b] = next[j]!
       else next[prev] = next[j]!
+      const was = this.valueAt[j]
       keyAt[j] = undefined
       this.valueAt[j] = undefined
       next[j] = this.free
       this.free = j
       this.count--
+      if (this.deferredCount > 0 && typeof was === 'number') this.settled()
       const buckets = this.mask + 1
       if (buckets > MIN_BUCKETS && this.count * MIN_FILL < buckets) this.rehash(bucketsFor(this.count))
       return true
@@ -289,26 +348,31 @@ export class KeyTable<V> implements Iterable<[string, V]> {
     }
   }
 
-  /** The keys and values as two fresh arrays in slot order (point-in-time snapshots). */
-  toArrays(): { keys: string[]; values: V[] } {
-    if (this.count === this.used) return { keys: this.keyAt.slice() as string[], values: this.valueAt.slice() as V[] }
+  /**
+   * The keys and values as two fresh arrays in slot order (point-in-time snapshots), values
+   * as stored: a number is an offset into `deferred` (the same immutable bytes whenever it is
+   * read, so a snapshot may read it later without a pre-image), null when there is none.
+   */
+  toArrays(): { keys: string[]; values: (V | number)[]; deferred: Buffer | null } {
+    const deferred = this.deferred?.buffer ?? null
+    if (this.count === this.used) return { keys: this.keyAt.slice() as string[], values: this.valueAt.slice() as (V | number)[], deferred }
     const keys: string[] = new Array(this.count)
-    const values: V[] = new Array(this.count)
+    const values: (V | number)[] = new Array(this.count)
     let i = 0
     for (let j = 0; j < this.used; j++) {
       const k = this.keyAt[j]
       if (k === undefined) continue
       keys[i] = k
-      values[i++] = this.valueAt[j] as V
+      values[i++] = this.valueAt[j] as V | number
     }
-    return { keys, values }
+    return { keys, values, deferred }
   }
 
   forEach(fn: (value: V, key: string) => void): void {
     const keyAt = this.keyAt
     for (let j = 0; j < this.used; j++) {
       const k = keyAt[j]
-      if (k !== undefined) fn(this.valueAt[j] as V, k)
+      if (k !== undefined) fn(this.valueIn(j), k)
     }
   }
 
@@ -321,14 +385,14 @@ export class KeyTable<V> implements Iterable<[string, V]> {
 
   *values(): IterableIterator<V> {
     for (let j = 0; j < this.used; j++) {
-      if (this.keyAt[j] !== undefined) yield this.valueAt[j] as V
+      if (this.keyAt[j] !== undefined) yield this.valueIn(j)
     }
   }
 
   *entries(): IterableIterator<[string, V]> {
     for (let j = 0; j < this.used; j++) {
       const k = this.keyAt[j]
-      if (k !== undefined) yield [k, this.valueAt[j] as V]
+      if (k !== undefined) yield [k, this.valueIn(j)]
     }
   }
 

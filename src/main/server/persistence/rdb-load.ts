@@ -10,6 +10,7 @@ import { DuplicateKeyError, KeyTable, keyHash } from '../keyspace/key-table'
 import { encodingLimits } from '../keyspace/encoding-limits'
 import { isBufferValue, readRdbKeys } from '../rdb/reader'
 import { RdbError } from '../rdb/errors'
+import { plainStringCopy } from '../rdb/encoding'
 import { fromRdbValueWithLimits } from './value-codec'
 
 export interface LoadRdbOptions {
@@ -35,7 +36,8 @@ export interface LoadRdbResult {
 /** One database's keys as parsed, put into a table only once the whole image is good. */
 class StagedDb {
   keys: string[] = []
-  values: RedisValue[] = []
+  /** Values, or the image offsets of plain strings not copied yet (KeyTable's deferred values). */
+  values: (RedisValue | number)[] = []
   hashes = new Uint32Array(0)
   count = 0
   expireKeys: string[] = []
@@ -47,11 +49,11 @@ class StagedDb {
   reserve(n: number): void {
     if (this.count !== 0 || n <= this.keys.length) return
     this.keys = new Array<string>(n)
-    this.values = new Array<RedisValue>(n)
+    this.values = new Array<RedisValue | number>(n)
     this.hashes = new Uint32Array(n)
   }
 
-  add(key: string, value: RedisValue, expireMs: number | null): void {
+  add(key: string, value: RedisValue | number, expireMs: number | null): void {
     const i = this.count++
     if (i < this.keys.length) {
       this.keys[i] = key
@@ -73,12 +75,12 @@ class StagedDb {
   }
 
   /** The dictionary (in file order, so memory is walked in order later) and the expires. */
-  build(): { dict: KeyTable<RedisValue>; expires: Map<string, number> } {
+  build(image: Buffer): { dict: KeyTable<RedisValue>; expires: Map<string, number> } {
     let dict: KeyTable<RedisValue>
     // Fewer keys than RESIZEDB announced (expired ones skipped, or a lying file).
     this.keys.length = this.values.length = this.count
     try {
-      dict = KeyTable.fromArrays(this.keys, this.values, this.hashes)
+      dict = KeyTable.fromArrays(this.keys, this.values, this.hashes, { buffer: image, read: plainStringCopy })
     } catch (err) {
       if (err instanceof DuplicateKeyError) throw new RdbError(`${err.message} in database ${this.index}`)
       throw err
@@ -101,6 +103,7 @@ export function loadRdb(server: RedisServer, rdb: Buffer, opts: LoadRdbOptions =
   let expired = 0
   const { aux } = readRdbSafely(rdb, {
     checksum: opts.checksum ?? server.config.getBool('rdbchecksum'),
+    deferPlainStrings: true,
     onResize(db, n) {
       // A key takes at least 3 bytes of the file: a bigger count is a corrupt file's.
       staged[db]?.reserve(Math.min(n, Math.floor(rdb.length / 3)))
@@ -110,8 +113,9 @@ export function loadRdb(server: RedisServer, rdb: Buffer, opts: LoadRdbOptions =
       if (target === undefined) {
         throw new RdbError(`the RDB has keys in database ${db}, but this server has only ${dbCount} databases`)
       }
-      let value: RedisValue | null
-      if (isBufferValue(v)) value = v
+      // A number: a plain string left in the image (deferPlainStrings), copied on first read.
+      let value: RedisValue | number | null
+      if (typeof v === 'number' || isBufferValue(v)) value = v
       else {
         try {
           value = fromRdbValueWithLimits(v, limits)
@@ -129,7 +133,7 @@ export function loadRdb(server: RedisServer, rdb: Buffer, opts: LoadRdbOptions =
       keys++
     }
   })
-  const built = staged.map((st) => st.build())
+  const built = staged.map((st) => st.build(rdb))
   server.keyspace.dbs.forEach((db, i) => {
     const f = built[i]!
     db.replaceContents(f.dict, f.expires)

@@ -28,6 +28,7 @@ import type { KeyTable } from '../keyspace/key-table'
 import { encodingLimits } from '../keyspace/encoding-limits'
 import type { RdbValue } from '../rdb/reader'
 import { RdbFileWriter } from '../rdb/writer'
+import { plainStringLength, plainStringStart } from '../rdb/encoding'
 import { REDIS_VERSION } from '../info'
 import { toRdbValue } from './value-codec'
 
@@ -61,7 +62,9 @@ interface DbState {
   expires: Map<string, number>
   /** The point in time: keys and their values (null once written or ended). */
   keys: string[] | null
-  values: RedisValue[] | null
+  /** A number is a plain string still in the loaded image `deferred` (KeyTable.toArrays). */
+  values: (RedisValue | number)[] | null
+  deferred: Buffer | null
   /** Next position in keys/values. */
   pos: number
   count: number
@@ -136,13 +139,14 @@ export class Snapshot implements RdbSnapshot {
     for (const db of server.keyspace.dbs) {
       if (db.dict.size === 0) continue
       // SAVE too: copying the references and walking arrays beats iterating the table.
-      const { keys, values } = db.dict.toArrays()
+      const { keys, values, deferred } = db.dict.toArrays()
       const st: DbState = {
         index: db.id,
         dict: db.dict,
         expires: db.expires,
         keys,
         values,
+        deferred,
         pos: 0,
         count: db.dict.size,
         volatile: db.expires.size,
@@ -273,6 +277,11 @@ export class Snapshot implements RdbSnapshot {
         let expire: number | null = null
         if (touched.size !== 0 && touched.has(key)) expire = touched.get(key) ?? null
         else if (expires.size !== 0) expire = expires.get(key) ?? null
+        if (typeof v === 'number') {
+          // Still in the loaded image, whose bytes never change: the point-in-time value.
+          w.entry(key, expire, plainStringView(st.deferred!, v))
+          continue
+        }
         const pre = preImageOf.size !== 0 ? preImageOf.get(v) : undefined
         w.entry(key, expire, pre ?? (v instanceof Buffer ? v : toRdbValue(v)))
       }
@@ -344,4 +353,10 @@ export function serializeRdbChunks(server: RedisServer, aux?: [string, string | 
   }
   if (failure) throw failure
   return chunks
+}
+
+/** The bytes of a plain string left in a loaded image (see KeyTable's deferred values). */
+function plainStringView(image: Buffer, at: number): Buffer {
+  const start = plainStringStart(image, at)
+  return image.subarray(start, start + plainStringLength(image, at))
 }

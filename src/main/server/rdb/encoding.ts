@@ -209,6 +209,36 @@ const latin1Slice: (buf: Buffer, start: number, end: number) => string =
     ? (buf, start, end) => nativeLatin1Slice.call(buf, start, end)
     : (buf, start, end) => buf.toString('latin1', start, end)
 
+/**
+ * A plain string (length-prefixed raw bytes: 6-, 14- or 32-bit length, not an integer or
+ * LZF encoding) whose length prefix is at `at`: where its bytes start, or -1 when the string
+ * there is encoded otherwise or its prefix runs past the end. See plainStringLength.
+ */
+export function plainStringStart(buf: Uint8Array, at: number): number {
+  if (at >= buf.length) return -1
+  const b = buf[at]!
+  if (b < 0x40) return at + 1
+  if (b < 0x80) return at + 1 < buf.length ? at + 2 : -1
+  if (b === 0x80) return at + 4 < buf.length ? at + 5 : -1
+  return -1
+}
+
+/** The length of the plain string whose prefix is at `at` (plainStringStart said it is one). */
+export function plainStringLength(buf: Uint8Array, at: number): number {
+  const b = buf[at]!
+  if (b < 0x40) return b
+  if (b < 0x80) return ((b & 0x3f) << 8) | buf[at + 1]!
+  return ((buf[at + 1]! << 24) >>> 0) + (buf[at + 2]! << 16) + (buf[at + 3]! << 8) + buf[at + 4]!
+}
+
+/** A copy of the plain string whose prefix is at `at` (a value loaded in place: KeyTable). */
+export function plainStringCopy(buf: Buffer, at: number): Buffer {
+  const start = plainStringStart(buf, at)
+  const out = Buffer.allocUnsafe(plainStringLength(buf, at))
+  buf.copy(out, 0, start, start + out.length)
+  return out
+}
+
 /** A bounds-checked cursor: every read past the end is an RdbError naming the offset. */
 export class RdbReader {
   pos = 0
@@ -246,6 +276,20 @@ export class RdbReader {
       }
     }
     return this.string().toString('latin1')
+  }
+
+  /**
+   * A plain string is skipped and its offset returned (its bytes stay in the image, read
+   * later with plainStringCopy); -1, nothing read, when the string is encoded otherwise.
+   */
+  skipPlainString(): number {
+    const at = this.pos
+    const start = plainStringStart(this.buf, at)
+    if (start < 0) return -1
+    const end = start + plainStringLength(this.buf, at)
+    if (end > this.buf.length) return -1 // string() reports the truncation
+    this.pos = end
+    return at
   }
 
   /** string() as a Buffer of its own (not a view of the image, which it would keep alive). */

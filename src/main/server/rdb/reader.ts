@@ -91,7 +91,12 @@ export interface ReadRdbKeysOptions {
    * One key: its name as a binary (latin1) string; a string value as the Buffer itself
    * (a copy of its own, not a view of the image), any other value as an RdbValue.
    */
-  onKey(db: number, key: string, expireMs: number | null, value: Buffer | RdbValue): void
+  onKey(db: number, key: string, expireMs: number | null, value: Buffer | RdbValue | number): void
+  /**
+   * Plain string values (raw bytes behind a length) are not copied: onKey gets the offset of
+   * their length prefix in the image (a number) instead, to read with plainStringCopy.
+   */
+  deferPlainStrings?: boolean
   /**
    * RESIZEDB: how many keys (and keys with a TTL) the file says database `db` holds, to
    * size the loader's arrays once. A hint only: a corrupt file may say anything.
@@ -104,7 +109,9 @@ export function readRdb(buf: Buffer, opts: ReadRdbOptions): RdbHeader {
   return readRdbKeys(buf, {
     checksum: opts.checksum,
     onKey(db, key, expireMs, value) {
-      const v: RdbValue = isBufferValue(value) ? { type: 'string', value } : value
+      // Without deferPlainStrings every value comes decoded.
+      const decoded = value as Buffer | RdbValue
+      const v: RdbValue = isBufferValue(decoded) ? { type: 'string', value: decoded } : decoded
       opts.onEntry({ db, key: Buffer.from(key, 'latin1'), expireMs, value: v })
     }
   })
@@ -171,9 +178,13 @@ export function readRdbKeys(buf: Buffer, opts: ReadRdbKeysOptions): RdbHeader {
       }
       default: {
         const key = r.latin1String()
-        let value: Buffer | RdbValue
+        let value: Buffer | RdbValue | number
         try {
-          value = type === RDB_TYPE.STRING ? r.stringCopy() : readValue(r, type)
+          if (type !== RDB_TYPE.STRING) value = readValue(r, type)
+          else {
+            const at = opts.deferPlainStrings === true ? r.skipPlainString() : -1
+            value = at >= 0 ? at : r.stringCopy()
+          }
         } catch (err) {
           if (err instanceof RdbError) throw new RdbError(`${err.message}; key ${JSON.stringify(key)}`)
           throw err
