@@ -16,3 +16,28 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     })
   })
 }
+
+/** Whether `port` can be listened on at 127.0.0.1 right now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.once('error', () => resolve(false))
+    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)))
+  })
+}
+
+/**
+ * The first of `count` consecutive ports that were all free a moment ago (a lab picks
+ * base, base+1, ... for its nodes: a free base alone may sit next to a busy port).
+ */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = await freePort()
+    if (base + count > 65535) continue
+    let all = true
+    for (let i = 1; i < count && all; i++) all = await canListen(base + i)
+    if (all) return base
+  }
+  throw new Error(`no ${count} consecutive free ports found`)
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { LabEvent } from '../../src/shared/api'
 import { Lab } from '../../src/main/lab/lab'
-import { freePort } from '../helpers/ports'
+import { freePort, freePortRange } from '../helpers/ports'
 import { cleanups, openLab, redisCli, runCleanups } from '../helpers/lab'
 import { tempDir } from '../helpers/web-mode'
 
@@ -38,7 +38,8 @@ describe('the lab', () => {
   })
 
   test('a taken port moves to the next free one and says so', async () => {
-    const base = await freePort()
+    // Base and the next three free: the displaced node lands on base+3.
+    const base = await freePortRange(4)
     const blocker = await occupy(base)
     cleanups.push(() => new Promise((r) => blocker.close(r)))
     const { lab, events } = await openLab(tempDir(), base)
