@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, test } from 'vitest'
-import { formatDouble17g, parseDouble } from '../../src/main/server/numbers'
+import { formatDouble17g, parseDouble, plainDecimal } from '../../src/main/server/numbers'
 
 describe('doubles as Redis 7.0 prints and reads them', () => {
   test('%.17g, checked against C doubles (python3 formats with the C library)', () => {
@@ -30,5 +30,27 @@ describe('doubles as Redis 7.0 prints and reads them', () => {
     expect(parseDouble('1e400')).toBeNull()
     expect(parseDouble('1e-400')).toBeNull()
     expect(parseDouble('0e-400')).toBe(0)
+  })
+
+  test('the plain-decimal fast path reads what the C library strtod reads (python3 parses with it)', () => {
+    // Seeded so a failure names the same inputs every run.
+    let seed = 12345
+    const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n)
+    const digits = (n: number): string => Array.from({ length: n }, () => String(rnd(10))).join('')
+    const inputs = ['0', '-0', '+0', '0.0', '007', '1.', '.5', '-.25', '999999999999999', '0.000000000000001', '123456789.012345']
+    for (let i = 0; i < 2000; i++) {
+      const int = digits(rnd(9))
+      const frac = rnd(3) === 0 ? '' : '.' + digits(rnd(15 - int.length) + (int ? 0 : 1))
+      inputs.push(['', '-', '+'][rnd(3)]! + int + frac)
+    }
+    const plain = inputs.filter((s) => /^[+-]?(\d+\.?\d*|\.\d+)$/.test(s) && s.replace(/\D/g, '').length <= 15)
+    const script = "import sys; print('\\n'.join('%.17g' % float(a) for a in sys.argv[1:]), end='')"
+    const c = execFileSync('python3', ['-c', script, ...plain], { encoding: 'utf8' }).split('\n')
+    expect(plain.map((s) => formatDouble17g(plainDecimal(Buffer.from(s))!))).toEqual(c)
+    expect(plain.length).toBeGreaterThan(1500)
+    expect(Object.is(plainDecimal(Buffer.from('-0')), -0)).toBe(true)
+    // Anything else is left to the general parser.
+    for (const s of ['', '+', '.', '-.', '1e3', '0x10', 'inf', ' 1', '1 ', '1.2.3', '1234567890123456', '--1'])
+      expect(plainDecimal(Buffer.from(s))).toBeUndefined()
   })
 })

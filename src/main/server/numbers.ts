@@ -31,6 +31,10 @@ function toExponential17g(d: number): string {
  * "inf"/"-inf"/"+inf", "infinity"). Returns null when Redis would say "not a valid float".
  */
 export function parseDouble(arg: Uint8Array | string): number | null {
+  if (typeof arg !== 'string') {
+    const quick = plainDecimal(arg)
+    if (quick !== undefined) return quick
+  }
   const s = typeof arg === 'string' ? arg : Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength).toString('latin1')
   if (s.length === 0 || s.length > 5120) return null
   const c0 = s.charCodeAt(0)
@@ -51,6 +55,43 @@ export function parseDouble(arg: Uint8Array | string): number | null {
   if (!Number.isFinite(v)) return null
   if (v === 0 && /[1-9]/.test(body.split('e')[0]!)) return null
   return Number.isNaN(v) ? null : v
+}
+
+/** 10^0 … 10^22: every one an exact double (Clinger's fast path needs exactly these). */
+const EXACT_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i)
+
+/**
+ * The value of `[+-]digits[.digits]` with at most 15 significant digits (scores such as
+ * "0", "12", "-3.25"), exactly as strtod reads it, or undefined for anything else (the
+ * caller takes the general path). Both the digits as an integer (below 2^53) and the
+ * power of ten are exact doubles, so one IEEE division is strtod's correctly rounded
+ * result; such a number can neither overflow nor underflow.
+ */
+export function plainDecimal(b: Uint8Array): number | undefined {
+  const n = b.length
+  if (n === 0 || n > 17) return undefined
+  let i = 0
+  const c0 = b[0]!
+  if (c0 === 45 /* - */ || c0 === 43 /* + */) i = 1
+  let m = 0
+  let digits = 0
+  let frac = -1
+  for (; i < n; i++) {
+    const c = b[i]!
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48)
+      digits++
+      if (frac >= 0) frac++
+    } else if (c === 46 /* . */ && frac < 0) {
+      frac = 0
+    } else {
+      return undefined
+    }
+  }
+  // "", "+", ".", "-." are not numbers; more than 15 digits may not fit exactly.
+  if (digits === 0 || digits > 15) return undefined
+  const v = frac > 0 ? m / EXACT_POW10[frac]! : m
+  return c0 === 45 ? -v : v
 }
 
 /**

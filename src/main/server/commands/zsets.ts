@@ -16,7 +16,7 @@ import {
 import { RedisSet } from '../keyspace/set'
 import { parseScanCursor } from '../keyspace/scan'
 import { WRONGTYPE_ERR } from '../keyspace/types'
-import { formatDouble17g, parseDouble } from '../numbers'
+import { formatDouble17g, parseDouble, plainDecimal } from '../numbers'
 import { Shared } from '../resp/reply-writer'
 import { argIs, copyBytes, string2ll, stringMatch } from '../util'
 import { EMPTY_SCAN, getRangeLong, parseScanOptions } from './hashes'
@@ -73,6 +73,9 @@ function getLong(c: Client, arg: Buffer): number | null {
  * NaN, no overflow/underflow to ±inf/0 (strtod's ERANGE).
  */
 function string2d(arg: Buffer): number | null {
+  // Plain decimals (nearly every score) cannot overflow or underflow: no checks below.
+  const quick = plainDecimal(arg)
+  if (quick !== undefined) return quick
   const v = parseDouble(arg)
   if (v === null) return null
   if (v === Infinity || v === -Infinity) {
