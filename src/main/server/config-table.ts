@@ -506,7 +506,15 @@ export class ServerConfig {
     this.invalidate(def)
   }
 
+  /**
+   * Bumped by every change of any parameter: the command loop keeps the few values it
+   * reads per command in plain fields and refreshes them when this moved (one compare
+   * instead of a lookup by name per command).
+   */
+  revision = 0
+
   private invalidate(def: ConfigDef): void {
+    this.revision++
     this.numbers.delete(def.name)
     if (def.alias) this.numbers.delete(def.alias)
   }

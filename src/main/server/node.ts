@@ -127,8 +127,15 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
   }
   /** requirepass ('' = none); CONFIG SET requirepass changes it, AUTH reads it. */
   get requirepass(): string {
-    return this.config.get('requirepass')
+    // Read for every command: kept in a field while no parameter changes.
+    if (this.config.revision !== this.requirepassRevision) {
+      this.requirepassValue = this.config.get('requirepass')
+      this.requirepassRevision = this.config.revision
+    }
+    return this.requirepassValue
   }
+  private requirepassValue = ''
+  private requirepassRevision = -1
   set requirepass(v: string) {
     this.config.setRaw('requirepass', v)
   }

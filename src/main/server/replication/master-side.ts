@@ -164,11 +164,18 @@ export class MasterSide {
     if (!cmd.isWrite && !(cmd.fullname === 'exec' && c.mstate.some((q) => q.cmd.isWrite))) return false
     if (c.isMaster || this.repl.isReplica) return false
     const config = this.server.config
-    const min = config.getNumber('min-replicas-to-write')
-    const maxLag = config.getNumber('min-replicas-max-lag')
-    if (min === 0 || maxLag === 0) return false
-    return this.countGood(maxLag) < min
+    if (config.revision !== this.minReplicasRevision) {
+      this.minReplicas = config.getNumber('min-replicas-to-write')
+      this.minReplicasMaxLag = config.getNumber('min-replicas-max-lag')
+      this.minReplicasRevision = config.revision
+    }
+    if (this.minReplicas === 0 || this.minReplicasMaxLag === 0) return false
+    return this.countGood(this.minReplicasMaxLag) < this.minReplicas
   }
+  /** min-replicas-to-write / -max-lag, read for every write: refreshed when the config changes. */
+  private minReplicas = 0
+  private minReplicasMaxLag = 0
+  private minReplicasRevision = -1
 
   /** call()'s c->woff: remembers the offset a command's propagation reached. */
   noteWrite(c: Client, offset: number): void {

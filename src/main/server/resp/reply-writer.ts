@@ -112,8 +112,36 @@ export class ReplyWriter {
       return
     }
     this.reserve(bytes.length)
-    bytes.copy(this.slab, this.pos)
-    this.pos += bytes.length
+    this.copyIn(bytes)
+  }
+
+  /** Copies bytes to the slab at pos (reserved by the caller). */
+  private copyIn(bytes: Uint8Array): void {
+    const n = bytes.length
+    const slab = this.slab
+    // Small replies are most of them: a loop beats the call into Buffer#copy / set.
+    if (n <= 32) {
+      let p = this.pos
+      for (let i = 0; i < n; i++) slab[p++] = bytes[i]!
+      this.pos = p
+    } else {
+      slab.set(bytes, this.pos)
+      this.pos += n
+    }
+  }
+
+  /** `<type><n>\r\n` (n ≥ 0) written as bytes: no string is built for a header. */
+  private header(type: number, n: number): void {
+    let digits = 1
+    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++
+    this.reserve(digits + 3)
+    const slab = this.slab
+    const p = this.pos
+    slab[p] = type
+    for (let i = p + digits, v = n; i > p; i--, v = Math.floor(v / 10)) slab[i] = 48 + (v % 10)
+    slab[p + digits + 1] = 13
+    slab[p + digits + 2] = 10
+    this.pos = p + digits + 3
   }
 
   status(s: string): void {
@@ -127,6 +155,7 @@ export class ReplyWriter {
   integer(n: number | bigint): void {
     if (n === 0) this.raw(Shared.czero)
     else if (n === 1) this.raw(Shared.cone)
+    else if (typeof n === 'number' && n > 0 && n >>> 0 === n) this.header(58 /* : */, n)
     else this.ascii(':' + n + '\r\n')
   }
 
@@ -135,14 +164,13 @@ export class ReplyWriter {
       this.raw(this.resp === 2 ? Shared.nullBulk : Shared.null3)
       return
     }
-    this.ascii('$' + b.length + '\r\n')
+    this.header(36 /* $ */, b.length)
     if (b.length >= ZERO_COPY_MIN) {
       this.raw(b)
       this.raw(CRLF)
     } else {
       this.reserve(b.length + 2)
-      b.copy(this.slab, this.pos)
-      this.pos += b.length
+      this.copyIn(b)
       this.slab[this.pos++] = 13
       this.slab[this.pos++] = 10
     }
@@ -213,6 +241,7 @@ export class ReplyWriter {
 
   arrayLen(n: number): void {
     if (n === 0) this.raw(Shared.emptyArray)
+    else if (n > 0) this.header(42 /* * */, n)
     else this.ascii('*' + n + '\r\n')
   }
 
