@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { SHOTS, openLabPage, openNodeConsole, shotsDir, type LabPage, type NodeConsole } from '../helpers/e2e-lab'
+import { SHOTS, openLabPage, openNodeConsole, settleCards, shotsDir, type LabPage, type NodeConsole } from '../helpers/e2e-lab'
 /** A full sync waits repl-diskless-sync-delay (5 s, Redis's default) before it starts. */
 const SYNC_TIMEOUT = 30_000
 
@@ -287,6 +287,8 @@ describe('web mode in Chromium: one master, two replicas built with the GUI only
   test("a console's history survives a reload of the app", async () => {
     const [m] = ports as [number, number, number]
     await page.reload()
+    // A reloaded canvas lays its cards out again: a click aimed while they move can land beside the button.
+    await settleCards(page, { orThrow: true })
     await card(m).getByRole('button', { name: 'Open console' }).click()
     const input = page.getByRole('textbox', { name: `Command for 127.0.0.1:${m}` })
     const typed = ['SET during-cut "written while cut"', 'INFO commandstats', 'EXEC', 'INCR counter', 'MULTI', 'INFO commandstats', 'SET lesson "hello replication"']
