@@ -129,6 +129,28 @@ test('a dump.rdb saved by an embedded node (SAVE) loads into real Redis with the
   }
 }, 30_000)
 
+test('rdbchecksum no: SAVE ends the file with eight zero bytes, which real Redis loads as unchecked', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'p-nocrc-'))
+  const { server, conn } = await embedded(dir, { rdbchecksum: 'no' })
+  let other: RealRedis | null = null
+  try {
+    await apply(conn, dataset())
+    const want = await digest(conn)
+    expect(await conn.call('SAVE')).toBe('+OK\r\n')
+    const file = readFileSync(join(dir, 'dump.rdb'))
+    // The EOF opcode, then the zero checksum.
+    expect(file.subarray(file.length - 9)).toEqual(Buffer.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0]))
+    other = await startRedisServer(['--enable-debug-command', 'yes', '--dir', dir, '--dbfilename', 'dump.rdb'])
+    const oc = await RawConn.open(other.port)
+    expect(await digest(oc)).toBe(want)
+    oc.close()
+  } finally {
+    conn.close()
+    await server.close()
+    await other?.stop()
+  }
+}, 30_000)
+
 test('SHUTDOWN saves when save points are set and a new node loads it; SHUTDOWN NOSAVE does not', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'p-shutdown-'))
   const a = await embedded(dir)

@@ -9,7 +9,7 @@ import type { RedisServer } from '../node'
 import { RdbError } from '../rdb/errors'
 import { AtomicFileWriter, writeFileAtomicSync } from './rdb-file'
 import { loadRdb, readRdbFile } from './rdb-load'
-import { beginSnapshot, serializeRdbChunks, type RdbSnapshot, type Snapshot } from './snapshot'
+import { beginSnapshot, writeRdbTo, type RdbSnapshot, type Snapshot } from './snapshot'
 
 /** CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points wait this long (s). */
 const BGSAVE_RETRY_DELAY = 5
@@ -78,9 +78,8 @@ export class Persistence {
   /** rdbSave: a blocking save; throws on I/O errors (SAVE replies with an error). */
   save(): void {
     const t0 = Date.now()
-    const data = serializeRdbChunks(this.server, this.saveInfo?.())
     try {
-      writeFileAtomicSync(this.path, this.tempPath(), data)
+      writeFileAtomicSync(this.path, this.tempPath(), (write) => writeRdbTo(this.server, write, this.saveInfo?.()))
     } catch (err) {
       this.log('warning', `Failed opening the temp RDB file ${this.path} (in server root dir ${process.cwd()}) for saving: ${(err as Error).message}`)
       throw err

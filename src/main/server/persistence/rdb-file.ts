@@ -3,7 +3,7 @@
  * fsynced, renamed over the target, then the directory fsynced, so a crash leaves either the
  * old dump or the new one, never a torn file.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs'
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { open, rename, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
@@ -35,15 +35,18 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes `chunks` to `path` via `tmp` synchronously (SAVE, SHUTDOWN). */
-export function writeFileAtomicSync(path: string, tmp: string, chunks: Buffer[]): void {
+/**
+ * Writes what `produce` hands its writer to `path` via `tmp`, synchronously (SAVE,
+ * SHUTDOWN): each chunk is in the file when write() returns, so chunks may be reused.
+ */
+export function writeFileAtomicSync(path: string, tmp: string, produce: (write: (chunk: Buffer) => void) => void): void {
   let fd: number | null = null
   try {
-    fd = openSync(tmp, 'w')
-    for (let i = 0; i < chunks.length; i += 512) {
-      let bufs = chunks.slice(i, i + 512)
-      while (bufs.length > 0) bufs = dropWritten(bufs, writevSync(fd, bufs))
-    }
+    const out = openSync(tmp, 'w')
+    fd = out
+    produce((chunk) => {
+      for (let at = 0; at < chunk.length; ) at += writeSync(out, chunk, at, chunk.length - at)
+    })
     fsyncSync(fd)
     closeSync(fd)
     fd = null

@@ -28,7 +28,7 @@ import type { KeyTable } from '../keyspace/key-table'
 import { encodingLimits } from '../keyspace/encoding-limits'
 import type { RdbValue } from '../rdb/reader'
 import { RdbFileWriter } from '../rdb/writer'
-import { plainStringLength, plainStringStart } from '../rdb/encoding'
+import { plainStringLength, plainStringStart, type RdbSink } from '../rdb/encoding'
 import { REDIS_VERSION } from '../info'
 import { toRdbValue } from './value-codec'
 
@@ -37,6 +37,11 @@ export interface SnapshotOptions {
   aux?: [string, string | number][]
   /** Each piece of the RDB, in order. */
   onChunk(chunk: Buffer): void
+  /**
+   * onChunk consumes each chunk before returning (SAVE's synchronous file writes): chunks
+   * are then views of one reused slab, valid only during the call.
+   */
+  consumesAtOnce?: boolean
   /** Once: null = the complete RDB including its CRC64 trailer was delivered. */
   onEnd(err: Error | null): void
 }
@@ -103,13 +108,14 @@ export function runningSnapshots(server: RedisServer): number {
 }
 
 /** The RDB writer configured as the server's config says (rdbcompression, encoding limits). */
-export function rdbWriterFor(server: RedisServer): RdbFileWriter {
+export function rdbWriterFor(server: RedisServer, sink?: RdbSink): RdbFileWriter {
   const cfg = server.config
   const limits = encodingLimits(cfg)
   return new RdbFileWriter({
     version: 10,
     compress: cfg.getBool('rdbcompression'),
-    limits: { ...limits, listMaxListpackSize: cfg.getNumber('list-max-listpack-size') }
+    limits: { ...limits, listMaxListpackSize: cfg.getNumber('list-max-listpack-size') },
+    ...(sink ? { sink } : {})
   })
 }
 
@@ -135,7 +141,12 @@ export class Snapshot implements RdbSnapshot {
     private readonly server: RedisServer,
     private readonly opts: SnapshotOptions
   ) {
-    this.writer = rdbWriterFor(server)
+    this.writer = opts.consumesAtOnce
+      ? rdbWriterFor(server, (c) => {
+          this.delivered += c.length
+          opts.onChunk(c)
+        })
+      : rdbWriterFor(server)
     for (const db of server.keyspace.dbs) {
       if (db.dict.size === 0) continue
       // SAVE too: copying the references and walking arrays beats iterating the table.
@@ -252,10 +263,7 @@ export class Snapshot implements RdbSnapshot {
       if (performance.now() >= deadline) break
     }
     if (this.current < this.dbs.length) return false
-    const tail = w.end()
-    // rdbchecksum no: Redis writes a zero checksum, which loaders skip.
-    if (!this.server.config.getBool('rdbchecksum')) tail[tail.length - 1] = Buffer.alloc(8)
-    this.deliver(tail)
+    this.deliver(w.end(this.server.config.getBool('rdbchecksum')))
     this.finish(null)
     return true
   }
@@ -335,16 +343,20 @@ export function beginSnapshot(server: RedisServer, opts: SnapshotOptions): RdbSn
   return s
 }
 
-/** The whole RDB at once (SAVE, DEBUG RELOAD, tests): blocks like Redis's rdbSave. */
+/** The whole RDB at once in one Buffer (tests): blocks like Redis's rdbSave. */
 export function serializeRdb(server: RedisServer, aux?: [string, string | number][]): Buffer {
-  return Buffer.concat(serializeRdbChunks(server, aux))
+  const chunks: Buffer[] = []
+  writeRdbTo(server, (c) => chunks.push(Buffer.from(c)), aux)
+  return Buffer.concat(chunks)
 }
 
-/** serializeRdb as the writer's chunks (no final copy). */
-export function serializeRdbChunks(server: RedisServer, aux?: [string, string | number][]): Buffer[] {
-  const chunks: Buffer[] = []
+/**
+ * The whole RDB at once into `sink`, which must consume each chunk before returning (the
+ * chunks share one slab): SAVE writes the file as it is produced, like rdbSave's rio.
+ */
+export function writeRdbTo(server: RedisServer, sink: RdbSink, aux?: [string, string | number][]): void {
   let failure: Error | null = null
-  const s = new Snapshot(server, { aux, onChunk: (c) => chunks.push(c), onEnd: (e) => (failure = e) })
+  const s = new Snapshot(server, { aux, onChunk: sink, consumesAtOnce: true, onEnd: (e) => (failure = e) })
   try {
     s.runSlice(Infinity)
   } catch (err) {
@@ -352,7 +364,6 @@ export function serializeRdbChunks(server: RedisServer, aux?: [string, string | 
     throw err
   }
   if (failure) throw failure
-  return chunks
 }
 
 /** The bytes of a plain string left in a loaded image (see KeyTable's deferred values). */

@@ -18,7 +18,14 @@ let lzfScratch = Buffer.allocUnsafe(4096)
 /** Up to this many bytes a JS loop copies faster than TypedArray#set / Buffer#write. */
 const SMALL_COPY = 48
 
-/** Appends to a growing list of chunks; small writes go through one scratch slab. */
+/**
+ * A synchronous consumer of output (SAVE's file): each chunk is only valid during the call,
+ * so one slab serves the whole save and nothing accumulates (no 25 MB of Buffers per 1M keys
+ * for the garbage collector to account for).
+ */
+export type RdbSink = (chunk: Buffer) => void
+
+/** Appends to a growing list of chunks (or hands them to a sink); small writes go through one scratch slab. */
 export class RdbWriter {
   private chunks: Buffer[] = []
   private slab = Buffer.allocUnsafe(SLAB_BYTES)
@@ -26,7 +33,10 @@ export class RdbWriter {
   /** Total bytes written so far. */
   length = 0
 
-  constructor(readonly compress = true) {}
+  constructor(
+    readonly compress = true,
+    private readonly sink: RdbSink | null = null
+  ) {}
 
   private room(n: number): void {
     if (this.pos + n <= this.slab.length) return
@@ -36,7 +46,9 @@ export class RdbWriter {
 
   private cut(): void {
     if (this.pos === 0) return
-    if (this.pos >= this.slab.length >> 1) {
+    if (this.sink !== null) {
+      this.sink(this.slab.subarray(0, this.pos))
+    } else if (this.pos >= this.slab.length >> 1) {
       // Mostly full: hand the slab over instead of copying it.
       this.chunks.push(this.slab.subarray(0, this.pos))
       this.slab = Buffer.allocUnsafe(SLAB_BYTES)
@@ -55,7 +67,9 @@ export class RdbWriter {
   raw(buf: Uint8Array): void {
     if (buf.length > 4096) {
       this.cut()
-      this.chunks.push(Buffer.from(buf))
+      // A sink consumes it before anything can change it: no copy.
+      if (this.sink !== null) this.sink(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length))
+      else this.chunks.push(Buffer.from(buf))
     } else {
       this.room(buf.length)
       const slab = this.slab

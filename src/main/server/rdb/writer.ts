@@ -3,10 +3,11 @@
  * expects), the compact encodings 7.0 itself chooses for small values (listpack hashes
  * and zsets, intsets, quicklist-of-listpack lists) and plain ones otherwise, aux fields
  * in Redis's order, and the CRC64 trailer. Output comes in chunks (take()) so a snapshot
- * can be streamed to disk or to a replica while it is being produced.
+ * can be streamed to disk or to a replica while it is being produced, or straight to a
+ * synchronous sink (SAVE).
  */
 import { Crc64 } from './crc64'
-import { RdbWriter } from './encoding'
+import { RdbWriter, type RdbSink } from './encoding'
 import { writeIntset } from './intset'
 import { writeListpack } from './listpack'
 import { isBufferValue, RDB_OPCODE, RDB_TYPE, type RdbValue } from './reader'
@@ -40,8 +41,21 @@ export class RdbFileWriter {
   private readonly crc = new Crc64()
   private readonly limits: RdbEncodingLimits
 
-  constructor(opts: { version?: number; compress?: boolean; limits?: Partial<RdbEncodingLimits> } = {}) {
-    this.w = new RdbWriter(opts.compress ?? true)
+  private readonly sink: RdbSink | null
+
+  /** With `sink`, output goes to it as it is produced (valid during the call only) and take() returns nothing. */
+  constructor(opts: { version?: number; compress?: boolean; limits?: Partial<RdbEncodingLimits>; sink?: RdbSink } = {}) {
+    const sink = opts.sink ?? null
+    this.sink = sink
+    this.w = new RdbWriter(
+      opts.compress ?? true,
+      sink === null
+        ? null
+        : (c) => {
+            this.crc.update(c)
+            sink(c)
+          }
+    )
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits }
     this.w.raw(Buffer.from(`REDIS${String(opts.version ?? 10).padStart(4, '0')}`, 'latin1'))
   }
@@ -112,11 +126,16 @@ export class RdbFileWriter {
     return chunks
   }
 
-  /** EOF opcode and checksum; returns the last chunks. */
-  end(): Buffer[] {
+  /**
+   * EOF opcode and checksum; returns the last chunks. Without `checksum` (rdbchecksum no)
+   * the trailer is eight zero bytes, as Redis writes it and loaders skip.
+   */
+  end(checksum = true): Buffer[] {
     this.w.byte(RDB_OPCODE.EOF)
     const chunks = this.take()
-    chunks.push(this.crc.bytes())
+    const trailer = checksum ? this.crc.bytes() : Buffer.alloc(8)
+    if (this.sink !== null) this.sink(trailer)
+    else chunks.push(trailer)
     return chunks
   }
 
