@@ -22,8 +22,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 const o = parseOptions(process.argv.slice(2), {
   name: 'bench-ui',
-  usage: 'bench-ui [--nodes 30] [--masters 5] [--rate 10000] [--seconds 15] [--commands 40] [--reduced-motion] [--trace-out trace.json]',
-  defaults: { nodes: 30, masters: 5, rate: 10_000, seconds: 15, commands: 40, reducedMotion: false, traceOut: null },
+  usage: 'bench-ui [--nodes 30] [--masters 5] [--rate 10000] [--seconds 15] [--commands 40] [--reduced-motion] [--trace-out trace.json] [--cpu-profile page.cpuprofile]',
+  defaults: { nodes: 30, masters: 5, rate: 10_000, seconds: 15, commands: 40, reducedMotion: false, traceOut: null, cpuProfile: null },
   flags: {
     // With the person's "reduce motion" preference: no edge pulses (to see what they cost).
     '--reduced-motion': (o) => (o.reducedMotion = true),
@@ -33,7 +33,10 @@ const o = parseOptions(process.argv.slice(2), {
     '--seconds': (o, next) => (o.seconds = positive(next(), '--seconds')),
     '--commands': (o, next) => (o.commands = positive(next(), '--commands')),
     // The raw trace (Chrome's JSON trace format): open it in DevTools' Performance panel or Perfetto.
-    '--trace-out': (o, next) => (o.traceOut = next())
+    '--trace-out': (o, next) => (o.traceOut = next()),
+    // The page's JavaScript sampled while measuring (V8's .cpuprofile: DevTools, or any
+    // profile viewer). Sampling costs the page time: use it to find hot spots, not for numbers.
+    '--cpu-profile': (o, next) => (o.cpuProfile = next())
   }
 })
 function positive(v, flag) {
@@ -126,6 +129,11 @@ try {
     categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.frame',
     transferMode: 'ReportEvents'
   })
+  if (o.cpuProfile) {
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+    await cdp.send('Profiler.start')
+  }
   // Frames every vsync while measuring, so a late frame shows as a long interval, not as idleness.
   await page.evaluate(() => {
     window.__benchFrames = true
@@ -141,6 +149,11 @@ try {
     await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())))
   }
   await page.evaluate(() => (window.__benchFrames = false))
+  if (o.cpuProfile) {
+    const { profile } = await cdp.send('Profiler.stop')
+    writeFileSync(o.cpuProfile, JSON.stringify(profile))
+    log(`CPU profile: ${o.cpuProfile}`)
+  }
   await cdp.send('Tracing.end')
   await traced
   const writes = await load.stop()

@@ -100,7 +100,8 @@ export const useReplicationStore = defineStore('replication', () => {
     for (const replica of lab.nodes) {
       const m = lastKnown.value[replica.id]?.master
       if (!m) continue
-      const master = findNodeByAddress(lab.nodes, m.host, m.port)
+      // By the lab's address index: a scan of every node per replica made this O(n²) per update.
+      const master = lab.nodeAt(m.host, m.port)
       if (!master) continue
       const running = replica.status === 'running' && master.status === 'running'
       const state: LinkState = running ? linkStateOf(m.link) : 'down'
