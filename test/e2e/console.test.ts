@@ -83,7 +83,7 @@ describe('console: completion, hints, help and streaming', () => {
   test('a grey hint follows the typed text, as redis-cli shows it', async () => {
     const [a] = ports as [number]
     await openConsole(a)
-    const hint = log(a).locator('..').getByTestId('hint')
+    const hint = log(a).locator('xpath=ancestor::section[contains(@class, "node-console")]').getByTestId('hint')
     await input(a).fill('SET k ')
     await expect.poll(() => hint.innerText()).toBe('value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]')
     await input(a).fill('set k v nx ')

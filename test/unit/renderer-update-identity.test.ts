@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, test } from 'vitest'
+import { computed } from 'vue'
 import { createPinia, setActivePinia } from 'pinia'
 import type { LabClient, LabEvent, LabMethod, LabResult, NodeReplication, NodeSnapshot } from '@shared/api'
 import { useLabStore } from '../../src/renderer/src/stores/lab'
@@ -94,6 +95,33 @@ describe('store identities under a stream of node updates', () => {
     lab.push(node('r2', 7004, replicaOf(7003, 50, 3), 2000))
     expect(repl.links).not.toBe(before)
     expect(repl.link('m2->r2')).toMatchObject({ lagSeconds: 3 })
+  })
+
+  test('an update patches the stored node in place: only readers of fields that changed run again', () => {
+    const store = useLabStore()
+    const stored = store.node('r2')
+    let orderRuns = 0
+    let memoryRuns = 0
+    let replicationRuns = 0
+    const order = computed(() => (orderRuns++, store.nodes.map((n) => `${n.id}:${n.port}`).join(',')))
+    const memory = computed(() => (memoryRuns++, store.node('r2')?.memory))
+    const replication = computed(() => (replicationRuns++, store.node('r2')?.replication?.offset))
+    expect([order.value, memory.value, replication.value]).toEqual(['m1:7001,r1:7002,m2:7003,r2:7004', 1000, 50])
+    // Memory changed; the replication object arrives new but equal, and is kept.
+    lab.push(node('r2', 7004, replicaOf(7003, 50), 2000))
+    expect([order.value, memory.value, replication.value]).toEqual(['m1:7001,r1:7002,m2:7003,r2:7004', 2000, 50])
+    expect([orderRuns, memoryRuns, replicationRuns]).toEqual([1, 2, 1])
+    expect(store.node('r2')).toBe(stored)
+    // A field the new snapshot no longer has is dropped; a replication change comes through.
+    lab.push({ ...node('r2', 7004, replicaOf(7003, 80), 2000), error: 'x' })
+    lab.push(node('r2', 7004, replicaOf(7003, 90), 2000))
+    expect(store.node('r2')?.error).toBeUndefined()
+    expect(replication.value).toBe(90)
+    // A node that moves to another port is found at the new address only.
+    lab.push(node('r2', 7005, replicaOf(7003, 90), 2000))
+    expect(store.nodeAt('127.0.0.1', 7005)?.id).toBe('r2')
+    expect(store.nodeAt('127.0.0.1', 7004)).toBeUndefined()
+    expect(order.value).toBe('m1:7001,r1:7002,m2:7003,r2:7005')
   })
 
   test('the address list stays the same array through updates, and changes when a node comes or goes', () => {

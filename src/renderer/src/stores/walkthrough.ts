@@ -100,10 +100,15 @@ export const useWalkthroughStore = defineStore('walkthrough', () => {
   }
 
   watch(
-    // Snapshots are replaced in place, and transcripts are capped: watch elements and last ids.
-    () => [lab.nodes.slice(), syncTick.value, Object.values(consoles.sessions).map((s) => s.entries[s.entries.length - 1]?.id)],
-    () => evaluate(),
-    { deep: false }
+    // The current step's own check is the source: it runs again exactly when something it
+    // reads changes (a node's fields, a console's entries; syncs come with syncTick).
+    () => {
+      void syncTick.value
+      return lesson.value?.steps[done.value.length]?.done(context) ?? false
+    },
+    (isDone) => {
+      if (isDone) evaluate()
+    }
   )
 
   /**
