@@ -4,6 +4,20 @@
 
 import { randomBytes } from 'node:crypto'
 
+type Latin1Slice = (this: Buffer, start: number, end: number) => string
+/** Buffer#latin1Slice, where toString('latin1') ends up; Node-internal, hence the fallback. */
+const nativeLatin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice
+
+/**
+ * buf[start, end) as a binary string (one char per byte: how keys, fields and members are
+ * held), i.e. toString('latin1') without its argument handling and encoding lookup, which
+ * cost a measurable ~25 ns at one key per command.
+ */
+export const binaryString: (buf: Buffer, start?: number, end?: number) => string =
+  typeof nativeLatin1Slice === 'function'
+    ? (buf, start = 0, end = buf.length) => nativeLatin1Slice.call(buf, start, end)
+    : (buf, start = 0, end = buf.length) => buf.toString('latin1', start, end)
+
 const LLONG_MAX = 9223372036854775807n
 const LLONG_MIN = -9223372036854775808n
 

@@ -7,7 +7,7 @@ import type { Client } from '../client'
 import { rawEncodedStrings } from '../keyspace/db'
 import { WRONGTYPE_ERR } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
-import { string2ll } from '../util'
+import { binaryString, string2ll } from '../util'
 import { redisCommand } from './meta'
 import { extendString, markRaw, PROTO_MAX_BULK_LEN, stringRead, stringWrite } from './strings'
 import type { CommandSpec } from './types'
@@ -65,7 +65,7 @@ function setbitCommand(c: Client): void {
     c.error('bit is not an integer or out of range')
     return
   }
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const byte = Math.floor(bitoffset / 8)
   const bit = 7 - (bitoffset & 7)
   // Read the current bit first: no copy when nothing changes.
@@ -91,7 +91,7 @@ function getbitCommand(c: Client): void {
   const argv = c.argv
   const bitoffset = getBitOffset(c, argv[2]!, false, 0)
   if (bitoffset === null) return
-  const o = stringRead(c, argv[1]!.toString('latin1'))
+  const o = stringRead(c, binaryString(argv[1]!))
   if (o === null) return
   const byte = Math.floor(bitoffset / 8)
   const bit = 7 - (bitoffset & 7)
@@ -153,7 +153,7 @@ function parseUnit(c: Client, arg: Buffer): boolean | null {
 
 function bitcountCommand(c: Client): void {
   const argv = c.argv
-  const o = stringRead(c, argv[1]!.toString('latin1'))
+  const o = stringRead(c, binaryString(argv[1]!))
   if (o === null) return
   if (o === undefined) {
     c.reply.raw(Shared.czero)
@@ -249,7 +249,7 @@ function bitposCommand(c: Client): void {
     return
   }
   const bit = bitArg
-  const v = c.db.lookupRead(argv[1]!.toString('latin1'))
+  const v = c.db.lookupRead(binaryString(argv[1]!))
   if (v === undefined) {
     c.reply.integer(bit ? -1 : 0)
     return
@@ -330,7 +330,7 @@ function bitopCommand(c: Client): void {
   const src: (Buffer | null)[] = new Array(numkeys)
   let maxlen = 0
   for (let j = 0; j < numkeys; j++) {
-    const o = db.lookupRead(argv[j + 3]!.toString('latin1'))
+    const o = db.lookupRead(binaryString(argv[j + 3]!))
     if (o === undefined) {
       src[j] = null
       continue
@@ -342,7 +342,7 @@ function bitopCommand(c: Client): void {
     src[j] = o
     if (o.length > maxlen) maxlen = o.length
   }
-  const target = argv[2]!.toString('latin1')
+  const target = binaryString(argv[2]!)
   if (db.expires.size > 0) db.lookupWrite(target)
   if (maxlen > 0) {
     const res = extendString(EMPTY, maxlen, 0)
@@ -482,7 +482,7 @@ function bitfieldGeneric(c: Client, readonlyCmd: boolean): void {
     j += opcode === OP_GET ? 2 : 3
   }
 
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   let o: Buffer | undefined
   if (readonly) {
     const v = stringRead(c, key)

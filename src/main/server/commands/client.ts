@@ -4,7 +4,7 @@
  */
 import type { Client } from '../client'
 import { Shared } from '../resp/reply-writer'
-import { argIs, string2ll } from '../util'
+import { argIs, binaryString, string2ll } from '../util'
 import { replyHelp } from './config'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
@@ -94,9 +94,9 @@ function clientListCommand(c: Client): void {
   let type: ClientType | null = null
   let out = ''
   if (argv.length === 4 && argIs(argv[2]!, 'type')) {
-    type = clientTypeByName(argv[3]!.toString('latin1'))
+    type = clientTypeByName(binaryString(argv[3]!))
     if (type === null) {
-      c.error(`Unknown client type '${argv[3]!.toString('latin1')}'`)
+      c.error(`Unknown client type '${binaryString(argv[3]!)}'`)
       return
     }
   } else if (argv.length > 3 && argIs(argv[2]!, 'id')) {
@@ -154,7 +154,7 @@ function clientKillCommand(c: Client): void {
   let id = 0
   let skipme = true
   if (argv.length === 3) {
-    addr = argv[2]!.toString('latin1')
+    addr = binaryString(argv[2]!)
     skipme = false
   } else if (argv.length > 3) {
     for (let i = 2; i < argv.length; i += 2) {
@@ -168,17 +168,17 @@ function clientKillCommand(c: Client): void {
         }
         id = Number(v)
       } else if (argIs(opt, 'type') && moreargs) {
-        type = clientTypeByName(argv[i + 1]!.toString('latin1'))
+        type = clientTypeByName(binaryString(argv[i + 1]!))
         if (type === null) {
-          c.error(`Unknown client type '${argv[i + 1]!.toString('latin1')}'`)
+          c.error(`Unknown client type '${binaryString(argv[i + 1]!)}'`)
           return
         }
       } else if (argIs(opt, 'addr') && moreargs) {
-        addr = argv[i + 1]!.toString('latin1')
+        addr = binaryString(argv[i + 1]!)
       } else if (argIs(opt, 'laddr') && moreargs) {
-        laddr = argv[i + 1]!.toString('latin1')
+        laddr = binaryString(argv[i + 1]!)
       } else if (argIs(opt, 'user') && moreargs) {
-        const user = argv[i + 1]!.toString('latin1')
+        const user = binaryString(argv[i + 1]!)
         if (user !== 'default') {
           c.error(`No such user '${user}'`)
           return
@@ -244,7 +244,7 @@ function clientReplyCommand(c: Client): void {
 
 /** addReplySubcommandSyntaxError. */
 function subcommandSyntaxError(c: Client): void {
-  const sub = c.argv[1]!.toString('latin1').slice(0, 128)
+  const sub = binaryString(c.argv[1]!).slice(0, 128)
   c.error(`unknown subcommand or wrong number of arguments for '${sub}'. Try CLIENT HELP.`)
 }
 

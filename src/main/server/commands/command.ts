@@ -4,7 +4,7 @@
  */
 import type { Client } from '../client'
 import type { ReplyWriter } from '../resp/reply-writer'
-import { stringMatch, string2ll } from '../util'
+import { binaryString, string2ll, stringMatch } from '../util'
 import { lookupCommand, lookupCommandBySpec } from './table'
 import type { ArgDoc, CommandSpec, KeySpec, KeySpecFlag, RedisCommand } from './types'
 
@@ -230,7 +230,7 @@ export function getKeysUsingKeySpecs(cmd: RedisCommand, argv: Buffer[]): KeyRef[
       const kw = bs.keyword.toLowerCase()
       for (let i = start; i !== end; i = start <= end ? i + 1 : i - 1) {
         if (i >= argc || i < 1) break
-        if (argv[i]!.toString('latin1').toLowerCase() === kw) {
+        if (binaryString(argv[i]!).toLowerCase() === kw) {
           first = i + 1
           break
         }
@@ -313,9 +313,9 @@ function commandCountCommand(c: Client): void {
 function commandListCommand(c: Client): void {
   const argv = c.argv
   let filter: ((cmd: RedisCommand) => boolean) | null = null
-  if (argv.length === 5 && argv[2]!.toString('latin1').toLowerCase() === 'filterby') {
-    const kind = argv[3]!.toString('latin1').toLowerCase()
-    const value = argv[4]!.toString('latin1')
+  if (argv.length === 5 && binaryString(argv[2]!).toLowerCase() === 'filterby') {
+    const kind = binaryString(argv[3]!).toLowerCase()
+    const value = binaryString(argv[4]!)
     if (kind === 'module') filter = () => false
     else if (kind === 'aclcat') filter = (cmd) => cmd.acl.includes(value.toLowerCase())
     else if (kind === 'pattern') filter = (cmd) => stringMatch(value, cmd.fullname, true)
@@ -342,7 +342,7 @@ function commandInfoCommand(c: Client): void {
   }
   c.reply.arrayLen(c.argv.length - 2)
   for (let i = 2; i < c.argv.length; i++) {
-    const cmd = lookupCommandBySpec(c.server.commands, c.argv[i]!.toString('latin1'))
+    const cmd = lookupCommandBySpec(c.server.commands, binaryString(c.argv[i]!))
     if (cmd) replyCommandInfo(c.reply, cmd)
     else c.reply.nullBulk()
   }
@@ -355,7 +355,7 @@ function commandDocsCommand(c: Client): void {
   } else {
     cmds = []
     for (let i = 2; i < c.argv.length; i++) {
-      const cmd = lookupCommandBySpec(c.server.commands, c.argv[i]!.toString('latin1'))
+      const cmd = lookupCommandBySpec(c.server.commands, binaryString(c.argv[i]!))
       if (cmd) cmds.push(cmd)
     }
   }
@@ -376,7 +376,7 @@ function commandGetkeysandflagsCommand(c: Client): void {
 
 /** addReplyHelp: the standard "<CMD> <subcommand> ..." help block. */
 export function replyHelp(c: Client, lines: readonly string[]): void {
-  const name = c.argv[0]!.toString('latin1').toUpperCase()
+  const name = binaryString(c.argv[0]!).toUpperCase()
   c.reply.arrayLen(lines.length + 3)
   c.reply.status(`${name} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`)
   for (const l of lines) c.reply.status(l)

@@ -10,7 +10,7 @@ import { rewriteConfigFile, strerror } from '../config-file'
 import { encodingLimits } from '../keyspace/encoding-limits'
 import type { RedisServer } from '../node'
 import { Shared } from '../resp/reply-writer'
-import { isLoopbackAddress, stringMatch } from '../util'
+import { binaryString, isLoopbackAddress, stringMatch } from '../util'
 import { HELP } from './admin-help'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
@@ -35,7 +35,7 @@ export function allowProtectedAction(setting: string, c: Client): boolean {
 function configGetCommand(c: Client): void {
   const matches = new Map<string, [string, ConfigDef]>()
   for (let i = 2; i < c.argv.length; i++) {
-    const name = c.argv[i]!.toString('latin1')
+    const name = binaryString(c.argv[i]!)
     if (!/[[*?]/.test(name)) {
       const def = lookupConfig(name)
       const key = name.toLowerCase()
@@ -77,7 +77,7 @@ function configSetCommand(c: Client): void {
   let errArgName = ''
   let invalid = false
   for (let i = 0; i < n; i++) {
-    const name = argv[2 + i * 2]!.toString('latin1')
+    const name = binaryString(argv[2 + i * 2]!)
     const def = lookupConfig(name)
     if (!def) {
       if (!invalid) {
@@ -100,7 +100,7 @@ function configSetCommand(c: Client): void {
       continue
     }
     defs[i] = def
-    rawValues[i] = argv[3 + i * 2]!.toString('latin1')
+    rawValues[i] = binaryString(argv[3 + i * 2]!)
   }
   if (invalid) {
     if (invalidArgName !== null) c.error(`Unknown option or number of arguments for CONFIG SET - '${invalidArgName}'`)
@@ -114,7 +114,7 @@ function configSetCommand(c: Client): void {
     const def = defs[i]!
     const v = parseConfigValue(def, rawValues[i]!, config.get(def.name))
     if (typeof v !== 'string') {
-      c.error(`CONFIG SET failed (possibly related to argument '${argv[2 + i * 2]!.toString('latin1')}') - ${v.err}`)
+      c.error(`CONFIG SET failed (possibly related to argument '${binaryString(argv[2 + i * 2]!)}') - ${v.err}`)
       return
     }
     parsed.push(adjustOnSet(def.name, v, config.get(def.name)))
@@ -124,7 +124,7 @@ function configSetCommand(c: Client): void {
     const err = config.apply(defs[i]!, parsed[i]!)
     if (err !== null) {
       for (let j = 0; j <= i; j++) config.apply(defs[j]!, old[j]!)
-      c.error(`CONFIG SET failed (possibly related to argument '${argv[2 + i * 2]!.toString('latin1')}') - ${err}`)
+      c.error(`CONFIG SET failed (possibly related to argument '${binaryString(argv[2 + i * 2]!)}') - ${err}`)
       return
     }
   }

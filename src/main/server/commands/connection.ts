@@ -4,7 +4,7 @@
 import type { Client } from '../client'
 import { Shared } from '../resp/reply-writer'
 import { REDIS_VERSION } from '../info'
-import { argIs, string2ll } from '../util'
+import { argIs, binaryString, string2ll } from '../util'
 import { discardTransaction } from './transactions'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
@@ -139,7 +139,7 @@ function helloCommand(c: Client): void {
       clientName = argv[j + 1]!
       j++
     } else {
-      c.error(`Syntax error in HELLO option '${argv[j]!.toString('latin1')}'`)
+      c.error(`Syntax error in HELLO option '${binaryString(argv[j]!)}'`)
       return
     }
   }

@@ -8,14 +8,14 @@ import { loadRdb } from '../persistence/rdb-load'
 import { readFileSync } from 'node:fs'
 import { RedisList } from '../keyspace/list'
 import { Shared } from '../resp/reply-writer'
-import { argIs, string2ll } from '../util'
+import { argIs, binaryString, string2ll } from '../util'
 import { allowProtectedAction, replyHelp } from './config'
 import { objectEncoding } from './keys'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
 
 function subcommandSyntaxError(c: Client): void {
-  const sub = c.argv[1]!.toString('latin1').slice(0, 128)
+  const sub = binaryString(c.argv[1]!).slice(0, 128)
   c.error(`unknown subcommand or wrong number of arguments for '${sub}'. Try DEBUG HELP.`)
 }
 
@@ -56,7 +56,7 @@ function serializedLength(v: unknown): number {
 }
 
 function debugObject(c: Client): void {
-  const key = c.argv[2]!.toString('latin1')
+  const key = binaryString(c.argv[2]!)
   const val = c.db.peek(key)
   if (val === undefined) {
     c.error('no such key')
@@ -85,7 +85,7 @@ function debugPopulate(c: Client): void {
     if (v === null) return
     valsize = v
   }
-  const prefix = argv.length >= 4 ? argv[3]!.toString('latin1') : 'key'
+  const prefix = argv.length >= 4 ? binaryString(argv[3]!) : 'key'
   const db = c.db
   for (let j = 0; j < keys; j++) {
     // snprintf into a 128-byte buffer: at most 127 bytes.
@@ -143,7 +143,7 @@ function debugReload(c: Client): void {
 }
 
 function debugSleep(c: Client): void {
-  const secs = Number(c.argv[2]!.toString('latin1'))
+  const secs = Number(binaryString(c.argv[2]!))
   const ms = Number.isFinite(secs) && secs > 0 ? secs * 1000 : 0
   // Redis stops the whole server for that long; so do we (the event loop is blocked).
   if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
@@ -166,7 +166,7 @@ function debugCommand(c: Client): void {
     c.reply.status(computeDatasetDigest(server.keyspace))
   } else if (argc >= 2 && argIs(sub, 'digest-value')) {
     c.reply.arrayLen(argc - 2)
-    for (let j = 2; j < argc; j++) c.reply.status(valueDigest(c.db, argv[j]!.toString('latin1')))
+    for (let j = 2; j < argc; j++) c.reply.status(valueDigest(c.db, binaryString(argv[j]!)))
   } else if (argc === 3 && argIs(sub, 'object')) {
     debugObject(c)
   } else if (argc >= 3 && argIs(sub, 'populate')) {
@@ -183,7 +183,7 @@ function debugCommand(c: Client): void {
     server.replication.newHistory()
     c.reply.raw(Shared.ok)
   } else if (argc === 3 && argIs(sub, 'error')) {
-    c.error('-' + argv[2]!.toString('latin1'))
+    c.error('-' + binaryString(argv[2]!))
   } else if (argc === 3 && argIs(sub, 'log')) {
     c.reply.raw(Shared.ok)
   } else {

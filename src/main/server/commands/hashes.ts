@@ -10,7 +10,7 @@ import { RedisHash } from '../keyspace/hash'
 import { parseScanCursor } from '../keyspace/scan'
 import { WRONGTYPE_ERR } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
-import { argIs, copyBytes, string2ll, stringMatch } from '../util'
+import { argIs, binaryString, copyBytes, string2ll, stringMatch } from '../util'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
 import { lookupReadAs } from './lookup'
@@ -76,10 +76,10 @@ function tryConversion(h: RedisHash, argv: Buffer[], start: number, end: number)
 
 function hsetnxCommand(c: Client): void {
   const argv = c.argv
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const h = hashWriteOrCreate(c, key)
   if (h === null) return
-  const field = argv[2]!.toString('latin1')
+  const field = binaryString(argv[2]!)
   if (h.has(field)) {
     c.reply.raw(Shared.czero)
     return
@@ -97,13 +97,13 @@ function hsetCommand(c: Client): void {
     c.error(`wrong number of arguments for '${c.cmd!.fullname}' command`)
     return
   }
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const h = hashWriteOrCreate(c, key)
   if (h === null) return
   tryConversion(h, argv, 2, argv.length - 1)
   let created = 0
   for (let i = 2; i < argv.length; i += 2) {
-    if (h.set(argv[i]!.toString('latin1'), copyBytes(argv[i + 1]!))) created++
+    if (h.set(binaryString(argv[i]!), copyBytes(argv[i + 1]!))) created++
   }
   const second = argv[0]![1]
   if (second === 115 /* s */ || second === 83 /* S */) c.reply.integer(created)
@@ -118,10 +118,10 @@ function hincrbyCommand(c: Client): void {
     c.error('value is not an integer or out of range')
     return
   }
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const h = hashWriteOrCreate(c, key)
   if (h === null) return
-  const field = argv[2]!.toString('latin1')
+  const field = binaryString(argv[2]!)
   const cur = h.get(field)
   let value: number | bigint = 0
   if (cur !== undefined) {
@@ -151,7 +151,7 @@ function hincrbyCommand(c: Client): void {
 
 function hincrbyfloatCommand(c: Client): void {
   const argv = c.argv
-  const incr = parseLongDouble(argv[3]!.toString('latin1'))
+  const incr = parseLongDouble(binaryString(argv[3]!))
   if (incr === null) {
     c.error('value is not a valid float')
     return
@@ -160,10 +160,10 @@ function hincrbyfloatCommand(c: Client): void {
     c.error('value is NaN or Infinity')
     return
   }
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const h = hashWriteOrCreate(c, key)
   if (h === null) return
-  const field = argv[2]!.toString('latin1')
+  const field = binaryString(argv[2]!)
   const cur = h.get(field)
   let value: LongDouble | number = { neg: false, m: 0n, e: 0 }
   if (cur !== undefined) {
@@ -191,20 +191,20 @@ function hincrbyfloatCommand(c: Client): void {
 const HSET = Buffer.from('HSET')
 
 function hgetCommand(c: Client): void {
-  const h = hashRead(c, c.argv[1]!.toString('latin1'))
+  const h = hashRead(c, binaryString(c.argv[1]!))
   if (h === null) return
-  const v = h === undefined ? undefined : h.get(c.argv[2]!.toString('latin1'))
+  const v = h === undefined ? undefined : h.get(binaryString(c.argv[2]!))
   if (v === undefined) c.reply.nullBulk()
   else c.reply.bulk(v)
 }
 
 function hmgetCommand(c: Client): void {
   const argv = c.argv
-  const h = hashRead(c, argv[1]!.toString('latin1'))
+  const h = hashRead(c, binaryString(argv[1]!))
   if (h === null) return
   c.reply.arrayLen(argv.length - 2)
   for (let i = 2; i < argv.length; i++) {
-    const v = h === undefined ? undefined : h.get(argv[i]!.toString('latin1'))
+    const v = h === undefined ? undefined : h.get(binaryString(argv[i]!))
     if (v === undefined) c.reply.nullBulk()
     else c.reply.bulk(v)
   }
@@ -212,7 +212,7 @@ function hmgetCommand(c: Client): void {
 
 function hdelCommand(c: Client): void {
   const argv = c.argv
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const v = c.db.lookupWrite(key)
   if (v === undefined) {
     c.reply.raw(Shared.czero)
@@ -224,7 +224,7 @@ function hdelCommand(c: Client): void {
   }
   let deleted = 0
   for (let i = 2; i < argv.length; i++) {
-    if (v.delete(argv[i]!.toString('latin1'))) {
+    if (v.delete(binaryString(argv[i]!))) {
       deleted++
       if (v.size === 0) {
         c.db.delete(key)
@@ -237,29 +237,29 @@ function hdelCommand(c: Client): void {
 }
 
 function hlenCommand(c: Client): void {
-  const h = hashRead(c, c.argv[1]!.toString('latin1'))
+  const h = hashRead(c, binaryString(c.argv[1]!))
   if (h === null) return
   c.reply.integer(h === undefined ? 0 : h.size)
 }
 
 function hstrlenCommand(c: Client): void {
-  const h = hashRead(c, c.argv[1]!.toString('latin1'))
+  const h = hashRead(c, binaryString(c.argv[1]!))
   if (h === null) return
-  const v = h === undefined ? undefined : h.get(c.argv[2]!.toString('latin1'))
+  const v = h === undefined ? undefined : h.get(binaryString(c.argv[2]!))
   c.reply.integer(v === undefined ? 0 : v.length)
 }
 
 function hexistsCommand(c: Client): void {
-  const h = hashRead(c, c.argv[1]!.toString('latin1'))
+  const h = hashRead(c, binaryString(c.argv[1]!))
   if (h === null) return
-  c.reply.raw(h !== undefined && h.has(c.argv[2]!.toString('latin1')) ? Shared.cone : Shared.czero)
+  c.reply.raw(h !== undefined && h.has(binaryString(c.argv[2]!)) ? Shared.cone : Shared.czero)
 }
 
 const KEYS = 1
 const VALUES = 2
 
 function genericHgetall(c: Client, flags: number): void {
-  const h = hashRead(c, c.argv[1]!.toString('latin1'))
+  const h = hashRead(c, binaryString(c.argv[1]!))
   if (h === null) return
   if (h === undefined) {
     if (flags === (KEYS | VALUES)) c.reply.mapLen(0)
@@ -289,7 +289,7 @@ function hgetallCommand(c: Client): void {
 const SUB_STRATEGY_MUL = 3
 
 function hrandfieldWithCount(c: Client, l: bigint, withValues: boolean): void {
-  const h = hashRead(c, c.argv[1]!.toString('latin1'))
+  const h = hashRead(c, binaryString(c.argv[1]!))
   if (h === null) return
   if (h === undefined) {
     c.reply.arrayLen(0)
@@ -383,7 +383,7 @@ function hrandfieldCommand(c: Client): void {
     hrandfieldWithCount(c, l, withValues)
     return
   }
-  const h = hashRead(c, argv[1]!.toString('latin1'))
+  const h = hashRead(c, binaryString(argv[1]!))
   if (h === null) return
   if (h === undefined) {
     c.reply.nullBulk()
@@ -415,7 +415,7 @@ export function parseScanOptions(c: Client, start: number): { count: number; pat
       count = Number(v)
       i += 2
     } else if (argIs(argv[i]!, 'match') && left >= 2) {
-      const p = argv[i + 1]!.toString('latin1')
+      const p = binaryString(argv[i + 1]!)
       pattern = p === '*' ? null : p
       i += 2
     } else {
@@ -436,7 +436,7 @@ function hscanCommand(c: Client): void {
     c.error('invalid cursor')
     return
   }
-  const h = hashRead(c, argv[1]!.toString('latin1'))
+  const h = hashRead(c, binaryString(argv[1]!))
   if (h === null) return
   if (h === undefined) {
     c.reply.raw(EMPTY_SCAN)

@@ -8,7 +8,7 @@ import { rawEncodedStrings, type RedisDb } from '../keyspace/db'
 import { parseScanCursor } from '../keyspace/scan'
 import { typeOf, type RedisValue } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
-import { argIs, cString, string2ll, stringMatch } from '../util'
+import { argIs, binaryString, cString, string2ll, stringMatch } from '../util'
 import { redisCommand } from './meta'
 import { checkFlushArgs } from './server'
 import { sortCommands } from './sort'
@@ -22,7 +22,7 @@ const SAME_OBJECT = 'source and destination objects are the same'
 const NOT_INTEGER = 'value is not an integer or out of range'
 
 function keyArg(c: Client, i: number): string {
-  return c.argv[i]!.toString('latin1')
+  return binaryString(c.argv[i]!)
 }
 
 // ---- DEL, UNLINK, EXISTS, TYPE, TOUCH ----
@@ -33,7 +33,7 @@ function delCommand(c: Client): void {
   const db = c.db
   let deleted = 0
   for (let j = 1; j < argv.length; j++) {
-    const key = argv[j]!.toString('latin1')
+    const key = binaryString(argv[j]!)
     if (db.delete(key)) {
       c.modified(key)
       deleted++
@@ -46,7 +46,7 @@ function existsCommand(c: Client): void {
   const argv = c.argv
   let count = 0
   for (let j = 1; j < argv.length; j++) {
-    if (c.db.lookupRead(argv[j]!.toString('latin1')) !== undefined) count++
+    if (c.db.lookupRead(binaryString(argv[j]!)) !== undefined) count++
   }
   c.reply.integer(count)
 }
@@ -141,12 +141,12 @@ export function parseScanOptions(c: Client, i: number, allowType: boolean): Scan
       opts.count = typeof v === 'bigint' ? Number.MAX_SAFE_INTEGER : v
       i += 2
     } else if (argIs(argv[i]!, 'match') && left >= 2) {
-      const p = argv[i + 1]!.toString('latin1')
+      const p = binaryString(argv[i + 1]!)
       opts.pattern = p === '*' ? null : p
       i += 2
     } else if (allowType && argIs(argv[i]!, 'type') && left >= 2) {
       // 7.0 compares with strcasecmp, so an unknown type name just matches nothing.
-      opts.type = cString(argv[i + 1]!.toString('latin1')).toLowerCase()
+      opts.type = cString(binaryString(argv[i + 1]!)).toLowerCase()
       i += 2
     } else {
       c.error('syntax error')

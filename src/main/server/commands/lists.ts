@@ -7,7 +7,7 @@ import type { Client } from '../client'
 import { blockForKeys, blockingDenied, parseBlockTimeout, signalKeyAsReady, unblockClient, type BlockHandler } from '../blocking'
 import { RedisList } from '../keyspace/list'
 import { Shared } from '../resp/reply-writer'
-import { argIs, copyBytes, string2ll } from '../util'
+import { argIs, binaryString, copyBytes, string2ll } from '../util'
 import { setUnblockHandler } from './client'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
@@ -26,7 +26,7 @@ const B_LEFT = Buffer.from('LEFT')
 const B_RIGHT = Buffer.from('RIGHT')
 
 function keyOf(arg: Buffer): string {
-  return arg.toString('latin1')
+  return binaryString(arg)
 }
 
 /**

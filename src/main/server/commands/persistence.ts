@@ -4,7 +4,7 @@
 import type { Client } from '../client'
 import { RdbError } from '../rdb/errors'
 import { Shared } from '../resp/reply-writer'
-import { argIs, string2ll } from '../util'
+import { argIs, binaryString, string2ll } from '../util'
 import { createDumpPayload, parseDumpPayload, verifyDumpPayload } from '../persistence/dump-payload'
 import { rdbWriterFor } from '../persistence/snapshot'
 import { fromRdbValue, toRdbValue } from '../persistence/value-codec'
@@ -56,7 +56,7 @@ function lastsaveCommand(c: Client): void {
 }
 
 function dumpCommand(c: Client): void {
-  const v = c.db.lookupRead(c.argv[1]!.toString('latin1'))
+  const v = c.db.lookupRead(binaryString(c.argv[1]!))
   if (v === undefined) {
     c.reply.nullBulk()
     return
@@ -107,7 +107,7 @@ function restoreCommand(c: Client): void {
   }
   const server = c.server
   const db = c.db
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   if (!replace && db.lookupWrite(key) !== undefined) {
     c.error(BUSYKEY_ERR)
     return

@@ -6,7 +6,7 @@
  */
 import type { Client } from '../client'
 import { PubSubState, type SubscriptionKind } from '../pubsub'
-import { stringMatch } from '../util'
+import { binaryString, stringMatch } from '../util'
 import { replyHelp } from './command'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
@@ -19,13 +19,13 @@ function subscribeGeneric(c: Client, kind: SubscriptionKind, name: string): void
     return
   }
   const state = c.server.pubsub
-  for (let j = 1; j < c.argv.length; j++) state.subscribe(c, kind, c.argv[j]!.toString('latin1'))
+  for (let j = 1; j < c.argv.length; j++) state.subscribe(c, kind, binaryString(c.argv[j]!))
 }
 
 function unsubscribeGeneric(c: Client, kind: SubscriptionKind): void {
   const state = c.server.pubsub
   if (c.argv.length === 1) state.unsubscribeAll(c, kind, true)
-  else for (let j = 1; j < c.argv.length; j++) state.unsubscribe(c, kind, c.argv[j]!.toString('latin1'), true)
+  else for (let j = 1; j < c.argv.length; j++) state.unsubscribe(c, kind, binaryString(c.argv[j]!), true)
 }
 
 function subscribeCommand(c: Client): void {
@@ -64,7 +64,7 @@ function spublishCommand(c: Client): void {
 
 /** addReplySubcommandSyntaxError. */
 function subcommandSyntaxError(c: Client): void {
-  const sub = c.argv[1]!.toString('latin1').slice(0, 128)
+  const sub = binaryString(c.argv[1]!).slice(0, 128)
   c.error(`unknown subcommand or wrong number of arguments for '${sub}'. Try PUBSUB HELP.`)
 }
 
@@ -74,7 +74,7 @@ function channelList(c: Client, map: Map<string, Set<Client>>): void {
     subcommandSyntaxError(c)
     return
   }
-  const pat = c.argv.length === 3 ? c.argv[2]!.toString('latin1') : null
+  const pat = c.argv.length === 3 ? binaryString(c.argv[2]!) : null
   const out: string[] = []
   for (const name of map.keys()) if (pat === null || stringMatch(pat, name)) out.push(name)
   c.reply.arrayLen(out.length)

@@ -5,7 +5,7 @@
 import type { Client } from '../client'
 import { ReplicaConn } from '../replication/master-side'
 import { Shared } from '../resp/reply-writer'
-import { argIs, string2ll } from '../util'
+import { argIs, binaryString, string2ll } from '../util'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
 
@@ -19,7 +19,7 @@ function syncCommand(c: Client): void {
 function psyncCommand(c: Client): void {
   const master = c.server.replication.master
   if (master.replicas.has(c)) return
-  const replid = c.argv[1]!.toString('latin1')
+  const replid = binaryString(c.argv[1]!)
   if (c.argv.length > 3 && argIs(c.argv[3]!, 'failover')) {
     // Sent to a replica being promoted by FAILOVER, which this server does not implement.
     if (replid.toLowerCase() !== c.server.replication.replid) c.error('PSYNC FAILOVER replid must match my replid.')

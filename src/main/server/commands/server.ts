@@ -5,7 +5,7 @@
 import type { Client } from '../client'
 import { genInfoString } from '../info'
 import { Shared } from '../resp/reply-writer'
-import { argIs, string2ll } from '../util'
+import { argIs, binaryString, string2ll } from '../util'
 import { replyHelp } from './config'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
@@ -62,7 +62,7 @@ function slowlogGetCommand(c: Client): void {
     }
     count = v === -1 ? log.length : Number(v)
   } else if (c.argv.length > 3) {
-    c.error(`unknown subcommand or wrong number of arguments for '${c.argv[1]!.toString('latin1').slice(0, 128)}'. Try SLOWLOG HELP.`)
+    c.error(`unknown subcommand or wrong number of arguments for '${binaryString(c.argv[1]!).slice(0, 128)}'. Try SLOWLOG HELP.`)
     return
   }
   if (count > log.length) count = log.length
@@ -104,7 +104,7 @@ function latencyResetCommand(c: Client): void {
 }
 
 function latencyGraphCommand(c: Client): void {
-  c.error(`No samples available for event '${c.argv[2]!.toString('latin1')}'`)
+  c.error(`No samples available for event '${binaryString(c.argv[2]!)}'`)
 }
 
 function latencyDoctorCommand(c: Client): void {

@@ -11,7 +11,7 @@ import { RedisSet } from '../keyspace/set'
 import { parseScanCursor } from '../keyspace/scan'
 import { WRONGTYPE_ERR } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
-import { argIs, stringMatch } from '../util'
+import { argIs, binaryString, stringMatch } from '../util'
 import { EMPTY_SCAN, getRangeLong, parseScanOptions } from './hashes'
 import { bulkSize, RAND_CHECK_MASK, randCountRefused, randReplyStopped } from './rand-reply'
 import { redisCommand } from './meta'
@@ -40,7 +40,7 @@ function replySet(c: Client, s: RedisSet): void {
 
 function saddCommand(c: Client): void {
   const argv = c.argv
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   let s = setWrite(c, key)
   if (s === null) return
   if (s === undefined) {
@@ -48,14 +48,14 @@ function saddCommand(c: Client): void {
     c.db.set(key, s)
   }
   let added = 0
-  for (let j = 2; j < argv.length; j++) if (s.add(argv[j]!.toString('latin1'))) added++
+  for (let j = 2; j < argv.length; j++) if (s.add(binaryString(argv[j]!))) added++
   if (added) c.modified(key, added)
   c.reply.integer(added)
 }
 
 function sremCommand(c: Client): void {
   const argv = c.argv
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const s = setWrite(c, key)
   if (s === null) return
   if (s === undefined) {
@@ -64,7 +64,7 @@ function sremCommand(c: Client): void {
   }
   let deleted = 0
   for (let j = 2; j < argv.length; j++) {
-    if (s.delete(argv[j]!.toString('latin1'))) {
+    if (s.delete(binaryString(argv[j]!))) {
       deleted++
       if (s.size === 0) {
         c.db.delete(key)
@@ -78,11 +78,11 @@ function sremCommand(c: Client): void {
 
 function smoveCommand(c: Client): void {
   const argv = c.argv
-  const srcKey = argv[1]!.toString('latin1')
-  const dstKey = argv[2]!.toString('latin1')
+  const srcKey = binaryString(argv[1]!)
+  const dstKey = binaryString(argv[2]!)
   const src = c.db.lookupWrite(srcKey)
   const dst = c.db.lookupWrite(dstKey)
-  const ele = argv[3]!.toString('latin1')
+  const ele = binaryString(argv[3]!)
   if (src === undefined) {
     c.reply.raw(Shared.czero)
     return
@@ -111,23 +111,23 @@ function smoveCommand(c: Client): void {
 }
 
 function sismemberCommand(c: Client): void {
-  const s = setRead(c, c.argv[1]!.toString('latin1'))
+  const s = setRead(c, binaryString(c.argv[1]!))
   if (s === null) return
-  c.reply.raw(s !== undefined && s.has(c.argv[2]!.toString('latin1')) ? Shared.cone : Shared.czero)
+  c.reply.raw(s !== undefined && s.has(binaryString(c.argv[2]!)) ? Shared.cone : Shared.czero)
 }
 
 function smismemberCommand(c: Client): void {
   const argv = c.argv
-  const s = setRead(c, argv[1]!.toString('latin1'))
+  const s = setRead(c, binaryString(argv[1]!))
   if (s === null) return
   c.reply.arrayLen(argv.length - 2)
   for (let j = 2; j < argv.length; j++) {
-    c.reply.raw(s !== undefined && s.has(argv[j]!.toString('latin1')) ? Shared.cone : Shared.czero)
+    c.reply.raw(s !== undefined && s.has(binaryString(argv[j]!)) ? Shared.cone : Shared.czero)
   }
 }
 
 function scardCommand(c: Client): void {
-  const s = setRead(c, c.argv[1]!.toString('latin1'))
+  const s = setRead(c, binaryString(c.argv[1]!))
   if (s === null) return
   c.reply.integer(s === undefined ? 0 : s.size)
 }
@@ -139,7 +139,7 @@ function spopWithCount(c: Client): void {
   const argv = c.argv
   const l = getRangeLong(c, argv[2]!, 0n, LONG_MAX, 'value is out of range, must be positive')
   if (l === null) return
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const s = setWrite(c, key)
   if (s === null) return
   if (s === undefined || l === 0n) {
@@ -202,7 +202,7 @@ function spopCommand(c: Client): void {
     c.error('syntax error')
     return
   }
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const s = setWrite(c, key)
   if (s === null) return
   if (s === undefined) {
@@ -226,7 +226,7 @@ function srandmemberWithCount(c: Client): void {
   if (l === null) return
   const uniq = l >= 0n
   const countBig = uniq ? l : -l
-  const s = setRead(c, argv[1]!.toString('latin1'))
+  const s = setRead(c, binaryString(argv[1]!))
   if (s === null) return
   const reply = c.reply
   if (s === undefined || countBig === 0n) {
@@ -285,7 +285,7 @@ function srandmemberCommand(c: Client): void {
     c.error('syntax error')
     return
   }
-  const s = setRead(c, argv[1]!.toString('latin1'))
+  const s = setRead(c, binaryString(argv[1]!))
   if (s === null) return
   if (s === undefined) c.reply.nullBulk()
   else c.reply.bulkBinary(s.random())
@@ -300,7 +300,7 @@ function sinterGeneric(c: Client, first: number, n: number, dstKey: string | nul
   const sets: RedisSet[] = []
   let empty = false
   for (let j = 0; j < n; j++) {
-    const v = c.db.lookupRead(argv[first + j]!.toString('latin1'))
+    const v = c.db.lookupRead(binaryString(argv[first + j]!))
     if (v === undefined) {
       empty = true
       continue
@@ -380,7 +380,7 @@ function sinterCommand(c: Client): void {
 }
 
 function sinterstoreCommand(c: Client): void {
-  sinterGeneric(c, 2, c.argv.length - 2, c.argv[1]!.toString('latin1'), false, 0)
+  sinterGeneric(c, 2, c.argv.length - 2, binaryString(c.argv[1]!), false, 0)
 }
 
 function sintercardCommand(c: Client): void {
@@ -416,7 +416,7 @@ function sunionDiffGeneric(c: Client, first: number, n: number, dstKey: string |
   const sets: (RedisSet | null)[] = []
   let sameset = false
   for (let j = 0; j < n; j++) {
-    const v = c.db.lookupRead(argv[first + j]!.toString('latin1'))
+    const v = c.db.lookupRead(binaryString(argv[first + j]!))
     if (v === undefined) {
       sets.push(null)
       continue
@@ -469,13 +469,13 @@ function sunionCommand(c: Client): void {
   sunionDiffGeneric(c, 1, c.argv.length - 1, null, SET_OP_UNION)
 }
 function sunionstoreCommand(c: Client): void {
-  sunionDiffGeneric(c, 2, c.argv.length - 2, c.argv[1]!.toString('latin1'), SET_OP_UNION)
+  sunionDiffGeneric(c, 2, c.argv.length - 2, binaryString(c.argv[1]!), SET_OP_UNION)
 }
 function sdiffCommand(c: Client): void {
   sunionDiffGeneric(c, 1, c.argv.length - 1, null, SET_OP_DIFF)
 }
 function sdiffstoreCommand(c: Client): void {
-  sunionDiffGeneric(c, 2, c.argv.length - 2, c.argv[1]!.toString('latin1'), SET_OP_DIFF)
+  sunionDiffGeneric(c, 2, c.argv.length - 2, binaryString(c.argv[1]!), SET_OP_DIFF)
 }
 
 function sscanCommand(c: Client): void {
@@ -485,7 +485,7 @@ function sscanCommand(c: Client): void {
     c.error('invalid cursor')
     return
   }
-  const s = setRead(c, argv[1]!.toString('latin1'))
+  const s = setRead(c, binaryString(argv[1]!))
   if (s === null) return
   if (s === undefined) {
     c.reply.raw(EMPTY_SCAN)

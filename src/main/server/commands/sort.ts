@@ -12,7 +12,7 @@ import { RedisSet } from '../keyspace/set'
 import { WRONGTYPE_ERR, type RedisValue } from '../keyspace/types'
 import { RedisZset } from '../keyspace/zset'
 import { parseDouble } from '../numbers'
-import { argIs, string2ll } from '../util'
+import { argIs, binaryString, string2ll } from '../util'
 import { redisCommand } from './meta'
 import type { CommandSpec, KeySpecFlag } from './types'
 
@@ -119,7 +119,7 @@ function sortGeneric(c: Client, readonly: boolean): void {
     }
   }
 
-  const sortval = c.db.lookupRead(argv[1]!.toString('latin1'))
+  const sortval = c.db.lookupRead(binaryString(argv[1]!))
   if (
     sortval !== undefined &&
     !(sortval instanceof RedisList) &&

@@ -13,7 +13,7 @@ import type { Client } from '../client'
 import { rawEncodedStrings } from '../keyspace/db'
 import { WRONGTYPE_ERR } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
-import { copyBytes, string2ll } from '../util'
+import { binaryString, copyBytes, string2ll } from '../util'
 import { ldAdd, ldFromBigInt, ldToHuman, parseLongDouble, type LongDouble } from './hashes'
 import { redisCommand } from './meta'
 import type { CommandSpec, KeySpecFlag } from './types'
@@ -227,7 +227,7 @@ export function getExpireMillisecondsOrReply(c: Client, arg: Buffer, flags: numb
 
 /** getGenericCommand: replies with the string at argv[1]; false after a WRONGTYPE error. */
 function getGeneric(c: Client): boolean {
-  const v = c.db.lookupRead(c.argv[1]!.toString('latin1'))
+  const v = c.db.lookupRead(binaryString(c.argv[1]!))
   if (v === undefined) {
     c.reply.raw(Shared.nullBulk)
     return true
@@ -377,7 +377,7 @@ function getdelCommand(c: Client): void {
 function getsetCommand(c: Client): void {
   if (!getGeneric(c)) return
   const argv = c.argv
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   c.db.set(key, copyBytes(argv[2]!))
   c.modified(key)
   c.propagateAs([B_SET, argv[1]!, argv[2]!])
@@ -388,7 +388,7 @@ function mgetCommand(c: Client): void {
   const db = c.db
   c.reply.arrayLen(argv.length - 1)
   for (let j = 1; j < argv.length; j++) {
-    const v = db.lookupRead(argv[j]!.toString('latin1'))
+    const v = db.lookupRead(binaryString(argv[j]!))
     if (v instanceof Buffer) c.reply.bulk(v)
     else c.reply.raw(Shared.nullBulk)
   }
@@ -403,14 +403,14 @@ function msetGeneric(c: Client, nx: boolean): void {
   const db = c.db
   if (nx) {
     for (let j = 1; j < argv.length; j += 2) {
-      if (db.lookupWrite(argv[j]!.toString('latin1')) !== undefined) {
+      if (db.lookupWrite(binaryString(argv[j]!)) !== undefined) {
         c.reply.raw(Shared.czero)
         return
       }
     }
   }
   for (let j = 1; j < argv.length; j += 2) {
-    const key = argv[j]!.toString('latin1')
+    const key = binaryString(argv[j]!)
     if (db.expires.size > 0) db.lookupWrite(key)
     db.set(key, copyBytes(argv[j + 1]!))
     c.modified(key)
@@ -429,7 +429,7 @@ function msetnxCommand(c: Client): void {
 // ---- INCR / DECR ---------------------------------------------------------------------------
 
 function incrDecr(c: Client, incr: number | bigint): void {
-  const key = c.argv[1]!.toString('latin1')
+  const key = binaryString(c.argv[1]!)
   const db = c.db
   const o = stringWrite(c, key)
   if (o === null) return
@@ -500,7 +500,7 @@ function longDoubleOf(b: Buffer): LongDouble | number | null {
 
 function incrbyfloatCommand(c: Client): void {
   const argv = c.argv
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const o = stringWrite(c, key)
   if (o === null) return
   const value: LongDouble | number | null = o === undefined ? { neg: false, m: 0n, e: 0 } : longDoubleOf(o)
@@ -530,7 +530,7 @@ function incrbyfloatCommand(c: Client): void {
 
 function appendCommand(c: Client): void {
   const argv = c.argv
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const db = c.db
   const o = stringWrite(c, key)
   if (o === null) return
@@ -551,7 +551,7 @@ function appendCommand(c: Client): void {
 }
 
 function strlenCommand(c: Client): void {
-  const o = stringRead(c, c.argv[1]!.toString('latin1'))
+  const o = stringRead(c, binaryString(c.argv[1]!))
   if (o === null) return
   c.reply.integer(o === undefined ? 0 : o.length)
 }
@@ -572,7 +572,7 @@ function getrangeCommand(c: Client): void {
   if (start === null) return
   let end = getLongLong(c, argv[3]!)
   if (end === null) return
-  const o = stringRead(c, argv[1]!.toString('latin1'))
+  const o = stringRead(c, binaryString(argv[1]!))
   if (o === null) return
   if (o === undefined) {
     c.reply.raw(Shared.emptyBulk)
@@ -605,7 +605,7 @@ function setrangeCommand(c: Client): void {
   }
   const offset = Number(off)
   const value = argv[3]!
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const db = c.db
   const o = stringWrite(c, key)
   if (o === null) return
@@ -638,8 +638,8 @@ function setrangeCommand(c: Client): void {
 function lcsCommand(c: Client): void {
   const argv = c.argv
   const db = c.db
-  const oa = db.lookupRead(argv[1]!.toString('latin1'))
-  const ob = db.lookupRead(argv[2]!.toString('latin1'))
+  const oa = db.lookupRead(binaryString(argv[1]!))
+  const ob = db.lookupRead(binaryString(argv[2]!))
   if ((oa !== undefined && !(oa instanceof Buffer)) || (ob !== undefined && !(ob instanceof Buffer))) {
     c.error('The specified keys must contain string values')
     return
@@ -652,7 +652,7 @@ function lcsCommand(c: Client): void {
   let minmatchlen = 0
   for (let j = 3; j < argv.length; j++) {
     const moreargs = argv.length - 1 - j
-    const name = cStringLower(argv[j]!.toString('latin1').toLowerCase())
+    const name = cStringLower(binaryString(argv[j]!).toLowerCase())
     if (name === 'idx') getidx = true
     else if (name === 'len') getlen = true
     else if (name === 'withmatchlen') withmatchlen = true

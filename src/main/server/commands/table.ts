@@ -6,7 +6,7 @@
  * docs exactly as Redis 7's COMMAND INFO / COMMAND DOCS report them) next to its
  * implementation in the family file, and list it in that family's export.
  */
-import { cString } from '../util'
+import { binaryString, cString } from '../util'
 import { connectionCommands } from './connection'
 import { keysCommands } from './keys'
 import { serverCommands } from './server'
@@ -208,16 +208,16 @@ export function lookupCommandBySpec(table: Map<string, RedisCommand>, name: stri
 
 /** Error for an unknown command or subcommand (commandCheckExistence). */
 export function unknownCommandError(table: Map<string, RedisCommand>, argv: Buffer[]): string {
-  const name = argv[0]!.toString('latin1')
+  const name = binaryString(argv[0]!)
   const base = table.get(commandName(argv[0]!))
   if (base?.subcommandMap && argv.length > 1) {
-    const sub = cString(argv[1]!.toString('latin1')).slice(0, 128)
+    const sub = cString(binaryString(argv[1]!)).slice(0, 128)
     const upper = cString(name).replace(/[a-z]+/g, (m) => m.toUpperCase())
     return `unknown subcommand '${sub}'. Try ${upper} HELP.`
   }
   let args = ''
   for (let i = 1; i < argv.length && args.length < 128; i++) {
-    const a = cString(argv[i]!.toString('latin1')).slice(0, 128 - args.length)
+    const a = cString(binaryString(argv[i]!)).slice(0, 128 - args.length)
     args += `'${a}' `
   }
   return `unknown command '${cString(name).slice(0, 128)}', with args beginning with: ${args}`

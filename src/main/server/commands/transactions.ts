@@ -18,6 +18,7 @@ import type { RedisDb } from '../keyspace/db'
 import { Shared } from '../resp/reply-writer'
 import { redisCommand } from './meta'
 import type { CommandSpec, RedisCommand } from './types'
+import { binaryString } from '../util'
 
 export interface QueuedCommand {
   cmd: RedisCommand
@@ -247,7 +248,7 @@ function watchCommand(c: Client): void {
   // No point in watching once the client is dirty.
   if (!c.dirtyCas) {
     const reg = c.server.watches
-    for (let j = 1; j < c.argv.length; j++) reg.watch(c, c.argv[j]!.toString('latin1'))
+    for (let j = 1; j < c.argv.length; j++) reg.watch(c, binaryString(c.argv[j]!))
   }
   c.reply.raw(Shared.ok)
 }

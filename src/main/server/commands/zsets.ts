@@ -18,7 +18,7 @@ import { parseScanCursor } from '../keyspace/scan'
 import { WRONGTYPE_ERR } from '../keyspace/types'
 import { formatDouble17g, parseDouble, plainDecimal } from '../numbers'
 import { Shared } from '../resp/reply-writer'
-import { argIs, copyBytes, string2ll, stringMatch } from '../util'
+import { argIs, binaryString, copyBytes, string2ll, stringMatch } from '../util'
 import { EMPTY_SCAN, getRangeLong, parseScanOptions } from './hashes'
 import { bulkSize, RAND_CHECK_MASK, randCountRefused, randReplyStopped } from './rand-reply'
 import { redisCommand } from './meta'
@@ -258,7 +258,7 @@ function zaddGeneric(c: Client, flags: number): void {
   }
   for (let j = 0; j < elements; j++) {
     score = scores[j]!
-    const ele = argv[scoreidx + 1 + j * 2]!.toString('latin1')
+    const ele = binaryString(argv[scoreidx + 1 + j * 2]!)
     const cur = z.score(ele)
     if (cur !== undefined) {
       if (nx) continue
@@ -303,7 +303,7 @@ function zincrbyCommand(c: Client): void {
 
 function zremCommand(c: Client): void {
   const argv = c.argv
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   const z = zsetWrite(c, key)
   if (z === null) return
   if (z === undefined) {
@@ -312,7 +312,7 @@ function zremCommand(c: Client): void {
   }
   let deleted = 0
   for (let j = 2; j < argv.length; j++) {
-    if (z.delete(argv[j]!.toString('latin1'))) deleted++
+    if (z.delete(binaryString(argv[j]!))) deleted++
     if (z.size === 0) {
       c.db.delete(key)
       break
@@ -323,39 +323,39 @@ function zremCommand(c: Client): void {
 }
 
 function zcardCommand(c: Client): void {
-  const z = zsetRead(c, c.argv[1]!.toString('latin1'))
+  const z = zsetRead(c, binaryString(c.argv[1]!))
   if (z === null) return
   c.reply.integer(z === undefined ? 0 : z.size)
 }
 
 function zscoreCommand(c: Client): void {
-  const z = zsetRead(c, c.argv[1]!.toString('latin1'))
+  const z = zsetRead(c, binaryString(c.argv[1]!))
   if (z === null) return
-  const s = z === undefined ? undefined : z.score(c.argv[2]!.toString('latin1'))
+  const s = z === undefined ? undefined : z.score(binaryString(c.argv[2]!))
   if (s === undefined) c.reply.nullBulk()
   else replyScore(c, s)
 }
 
 function zmscoreCommand(c: Client): void {
   const argv = c.argv
-  const z = zsetRead(c, argv[1]!.toString('latin1'))
+  const z = zsetRead(c, binaryString(argv[1]!))
   if (z === null) return
   c.reply.arrayLen(argv.length - 2)
   for (let j = 2; j < argv.length; j++) {
-    const s = z === undefined ? undefined : z.score(argv[j]!.toString('latin1'))
+    const s = z === undefined ? undefined : z.score(binaryString(argv[j]!))
     if (s === undefined) c.reply.nullBulk()
     else replyScore(c, s)
   }
 }
 
 function zrankGeneric(c: Client, reverse: boolean): void {
-  const z = zsetRead(c, c.argv[1]!.toString('latin1'))
+  const z = zsetRead(c, binaryString(c.argv[1]!))
   if (z === null) return
   if (z === undefined) {
     c.reply.nullBulk()
     return
   }
-  const r = z.rank(c.argv[2]!.toString('latin1'))
+  const r = z.rank(binaryString(c.argv[2]!))
   if (r < 0) c.reply.nullBulk()
   else c.reply.integer(reverse ? z.size - 1 - r : r)
 }
@@ -373,7 +373,7 @@ function zcountCommand(c: Client): void {
     c.error(ERR_NOT_FLOAT)
     return
   }
-  const z = zsetRead(c, c.argv[1]!.toString('latin1'))
+  const z = zsetRead(c, binaryString(c.argv[1]!))
   if (z === null) return
   if (z === undefined) {
     c.reply.raw(Shared.czero)
@@ -394,7 +394,7 @@ function zlexcountCommand(c: Client): void {
     c.error(ERR_NOT_LEX)
     return
   }
-  const z = zsetRead(c, c.argv[1]!.toString('latin1'))
+  const z = zsetRead(c, binaryString(c.argv[1]!))
   if (z === null) return
   if (z === undefined) {
     c.reply.raw(Shared.czero)
@@ -526,7 +526,7 @@ function zrangeGeneric(c: Client, argcStart: number, dstKey: string | null, rang
       return
     }
   }
-  const z = zsetRead(c, argv[argcStart]!.toString('latin1'))
+  const z = zsetRead(c, binaryString(argv[argcStart]!))
   if (z === null) return
   if (z === undefined) {
     if (store) finishRange(c, resultNodes, 0, false, dstKey)
@@ -596,7 +596,7 @@ function zrangeCommand(c: Client): void {
   zrangeGeneric(c, 1, null, RANGE_AUTO, DIR_AUTO)
 }
 function zrangestoreCommand(c: Client): void {
-  zrangeGeneric(c, 2, c.argv[1]!.toString('latin1'), RANGE_AUTO, DIR_AUTO)
+  zrangeGeneric(c, 2, binaryString(c.argv[1]!), RANGE_AUTO, DIR_AUTO)
 }
 function zrevrangeCommand(c: Client): void {
   zrangeGeneric(c, 1, null, RANGE_RANK, DIR_REVERSE)
@@ -618,7 +618,7 @@ function zrevrangebylexCommand(c: Client): void {
 
 function zremrangeGeneric(c: Client, rangetype: number): void {
   const argv = c.argv
-  const key = argv[1]!.toString('latin1')
+  const key = binaryString(argv[1]!)
   let start = 0
   let end = 0
   let range: ScoreRange | null = null
@@ -864,7 +864,7 @@ function blockingGenericZpop(c: Client, first: number, numkeys: number, where: n
   if (timeout === null) return
   const argv = c.argv
   for (let j = first; j < first + numkeys; j++) {
-    const key = argv[j]!.toString('latin1')
+    const key = binaryString(argv[j]!)
     const z = zsetWrite(c, key)
     if (z === null) return
     if (z === undefined || z.size === 0) continue
@@ -879,7 +879,7 @@ function blockingGenericZpop(c: Client, first: number, numkeys: number, where: n
   const keyArgs = new Map<string, Buffer>()
   const keys: string[] = []
   for (let j = first; j < first + numkeys; j++) {
-    const key = argv[j]!.toString('latin1')
+    const key = binaryString(argv[j]!)
     if (!keyArgs.has(key)) keyArgs.set(key, copyBytes(argv[j]!))
     keys.push(key)
   }
@@ -901,7 +901,7 @@ function bzmpopCommand(c: Client): void {
 // ---------------------------------------------------------------- ZRANDMEMBER
 
 function zrandmemberWithCount(c: Client, l: bigint, withscores: boolean): void {
-  const z = zsetRead(c, c.argv[1]!.toString('latin1'))
+  const z = zsetRead(c, binaryString(c.argv[1]!))
   if (z === null) return
   const reply = c.reply
   if (z === undefined) {
@@ -974,7 +974,7 @@ function zrandmemberCommand(c: Client): void {
     zrandmemberWithCount(c, l, withscores)
     return
   }
-  const z = zsetRead(c, argv[1]!.toString('latin1'))
+  const z = zsetRead(c, binaryString(argv[1]!))
   if (z === null) return
   if (z === undefined) c.reply.nullBulk()
   else c.reply.bulkBinary(z.random().member)
@@ -1036,7 +1036,7 @@ function zunionInterDiffGeneric(c: Client, dstKey: string | null, numkeysIndex: 
   const srcs: OpSrc[] = []
   let j = numkeysIndex + 1
   for (let i = 0; i < setnum; i++, j++) {
-    const v = c.db.lookupRead(argv[j]!.toString('latin1'))
+    const v = c.db.lookupRead(binaryString(argv[j]!))
     const src: OpSrc = { z: null, s: null, weight: 1, size: 0 }
     if (v !== undefined) {
       if (v instanceof RedisZset) src.z = v
@@ -1174,13 +1174,13 @@ function zunionInterDiffGeneric(c: Client, dstKey: string | null, numkeysIndex: 
 }
 
 function zunionstoreCommand(c: Client): void {
-  zunionInterDiffGeneric(c, c.argv[1]!.toString('latin1'), 2, SET_OP_UNION, false)
+  zunionInterDiffGeneric(c, binaryString(c.argv[1]!), 2, SET_OP_UNION, false)
 }
 function zinterstoreCommand(c: Client): void {
-  zunionInterDiffGeneric(c, c.argv[1]!.toString('latin1'), 2, SET_OP_INTER, false)
+  zunionInterDiffGeneric(c, binaryString(c.argv[1]!), 2, SET_OP_INTER, false)
 }
 function zdiffstoreCommand(c: Client): void {
-  zunionInterDiffGeneric(c, c.argv[1]!.toString('latin1'), 2, SET_OP_DIFF, false)
+  zunionInterDiffGeneric(c, binaryString(c.argv[1]!), 2, SET_OP_DIFF, false)
 }
 function zunionCommand(c: Client): void {
   zunionInterDiffGeneric(c, null, 1, SET_OP_UNION, false)
@@ -1204,7 +1204,7 @@ function zscanCommand(c: Client): void {
     c.error('invalid cursor')
     return
   }
-  const z = zsetRead(c, argv[1]!.toString('latin1'))
+  const z = zsetRead(c, binaryString(argv[1]!))
   if (z === null) return
   if (z === undefined) {
     c.reply.raw(EMPTY_SCAN)

@@ -6,6 +6,7 @@
 import { RdbError } from './errors'
 import { lzfCompressInto, lzfDecompress, LzfError } from './lzf'
 import { canonicalInt } from './string-int'
+import { binaryString } from '../util'
 
 const ENC_INT8 = 0
 const ENC_INT16 = 1
@@ -212,17 +213,6 @@ export class RdbWriter {
   }
 }
 
-type Latin1Slice = (this: Buffer, start: number, end: number) => string
-/**
- * Buffer#latin1Slice, what toString('latin1', …) ends in, called directly: one key per
- * entry makes toString's argument handling measurable. Node-internal, hence the fallback.
- */
-const nativeLatin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice
-const latin1Slice: (buf: Buffer, start: number, end: number) => string =
-  typeof nativeLatin1Slice === 'function'
-    ? (buf, start, end) => nativeLatin1Slice.call(buf, start, end)
-    : (buf, start, end) => buf.toString('latin1', start, end)
-
 /**
  * A plain string (length-prefixed raw bytes: 6-, 14- or 32-bit length, not an integer or
  * LZF encoding) whose length prefix is at `at`: where its bytes start, or -1 when the string
@@ -285,7 +275,7 @@ export class RdbReader {
         const end = p + 1 + b
         if (end <= buf.length) {
           this.pos = end
-          return latin1Slice(buf, p + 1, end)
+          return binaryString(buf, p + 1, end)
         }
       }
     }
