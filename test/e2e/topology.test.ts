@@ -268,7 +268,8 @@ describe('web mode in Chromium: one master, two replicas built with the GUI only
     const [, , r2] = ports as [number, number, number]
     await card(r2).getByRole('button', { name: `More actions for 127.0.0.1:${r2}` }).click()
     await card(r2).getByRole('menuitem', { name: 'Restart' }).click()
-    await expect.poll(() => lastCommand().innerText()).toBe(`$ redis-cli -p ${r2} SHUTDOWN && redis-server ./redis.conf\nrunning`)
+    // The line shows once the node runs again: a stop (saving) and a start, which a loaded CI machine can take over a second for.
+    await expect.poll(() => lastCommand().innerText(), { timeout: 10_000 }).toBe(`$ redis-cli -p ${r2} SHUTDOWN && redis-server ./redis.conf\nrunning`)
     await expect.poll(() => card(r2).getByText('master', { exact: true }).count(), { timeout: 10_000 }).toBe(1)
     await expect.poll(() => page.locator('.vue-flow__edge').count(), { timeout: 10_000 }).toBe(0)
   })
