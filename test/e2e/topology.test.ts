@@ -78,6 +78,18 @@ describe('web mode in Chromium: one master, two replicas built with the GUI only
     // The graph draws them too: one edge per link, labelled with its state.
     await expect.poll(() => page.locator('.vue-flow__edge.link-up').count()).toBe(2)
     for (const r of [r1, r2]) await expect.poll(() => card(r).innerText()).toMatch(/replica of\s+127\.0\.0\.1:\d+\s+link up/)
+    // A card's box is sized from its content (use-layout-boundary): grown by the replica line,
+    // the graph's node is as tall as the card, so its edges meet the card's edge.
+    for (const p of [m, r1, r2]) {
+      await expect
+        .poll(() =>
+          page
+            .locator('.vue-flow__node')
+            .filter({ has: page.locator('.address', { hasText: `127.0.0.1:${p}` }) })
+            .evaluate((n) => Math.abs(n.getBoundingClientRect().height - n.querySelector('.node-card')!.getBoundingClientRect().height))
+        )
+        .toBeLessThan(1)
+    }
   })
 
   test('a write on the master is read on a replica; a write on a replica is refused with READONLY in red', async () => {
