@@ -61,6 +61,29 @@ const expected = [
   ['PING']
 ]
 
+describe('arguments', () => {
+  it('are Buffers sharing the received bytes, usable with every Buffer API', () => {
+    const chunk = mb('SET', 'k\x00ey', 'v')
+    const p = new RequestParser()
+    p.feed(chunk)
+    const argv = p.next()!
+    for (const a of argv) {
+      expect(Buffer.isBuffer(a)).toBe(true)
+      expect(a).toBeInstanceOf(Buffer)
+      expect(a.buffer).toBe(chunk.buffer)
+    }
+    expect(argv[1]!.toString('latin1')).toBe('k\x00ey')
+    expect(argv[1]!.equals(Buffer.from('k\x00ey'))).toBe(true)
+    expect(Buffer.concat([argv[0]!, argv[2]!]).toString()).toBe('SETv')
+    expect(argv[1]!.subarray(1, 2)[0]).toBe(0)
+    expect(argv[1]!.readUInt8(0)).toBe(0x6b)
+    expect(argv[0]!.length).toBe(3)
+    // A view, not a copy: its bytes are the chunk's own.
+    chunk[chunk.indexOf('SET')] = 0x73
+    expect(argv[0]!.toString()).toBe('sET')
+  })
+})
+
 describe('RequestParser: framing', () => {
   it('parses a pipeline in one chunk', () => {
     expect(run([pipeline])).toEqual({ cmds: expected, error: null })

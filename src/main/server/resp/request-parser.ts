@@ -9,7 +9,7 @@
  * valid and should be executed (Redis replies to them, then sends the error and closes).
  *
  * Speed: the parser works on the raw chunks with indexOf, keeps a read offset and never
- * builds strings. Arguments are zero-copy views (subarray) of the received chunks. Memory
+ * builds strings. Arguments are zero-copy views (arg-view.ts) of the received chunks. Memory
  * that was handed out as an argument is never overwritten (the parser compacts by copying
  * the unread tail into a fresh buffer), so an argument stays valid for as long as it is
  * referenced; code that keeps one for long (the keyspace) should copy it so it does not pin
@@ -26,6 +26,7 @@
  */
 
 import { string2ll } from '../util'
+import { argView } from './arg-view'
 import { splitArgs } from './split-args'
 
 /** Redis's PROTO_INLINE_MAX_SIZE: longest inline request / header line without a newline. */
@@ -291,7 +292,7 @@ export class RequestParser {
       }
       // Payload plus the trailing two bytes (Redis skips them without looking).
       if (end - this.pos < this.bulkLen + 2) return null
-      this.argv.push(buf.subarray(this.pos, this.pos + this.bulkLen))
+      this.argv.push(argView(buf, this.pos, this.bulkLen))
       this.pos += this.bulkLen + 2
       this.bulkLen = -1
       this.multibulkLen--
