@@ -126,6 +126,24 @@ describe('i18n, themes, layout memory and console keys', () => {
     await page.getByRole('complementary', { name: `Inspector of 127.0.0.1:${a}` }).waitFor()
     await page.getByRole('tab', { name: 'Chart' }).click()
     await page.waitForTimeout(2500)
+    // The graph shrank for the consoles and the inspector and is drawn where it is: it pans by
+    // transform and never scrolls (a scrolled graph hid its zoom controls, cut a card off).
+    const placed = await page.evaluate(() => {
+      const flow = document.querySelector('.vue-flow')!.getBoundingClientRect()
+      const controls = document.querySelector('.vue-flow__controls')!.getBoundingClientRect()
+      return { left: controls.left - flow.left, below: controls.bottom - flow.bottom }
+    })
+    expect(placed.left).toBeGreaterThanOrEqual(0)
+    expect(placed.below).toBeLessThanOrEqual(0)
+    // Whatever asks it to (a click scrolling a button into view, scroll anchoring), it stays put.
+    expect(
+      await page.evaluate(() => {
+        const flow = document.querySelector('.vue-flow')!
+        flow.scrollLeft = 500
+        flow.scrollTop = 500
+        return [flow.scrollLeft, flow.scrollTop]
+      })
+    ).toEqual([0, 0])
     await shot('i18n-dark-en')
     await page.getByRole('button', { name: 'Connect to server…' }).click()
     const dialog = page.getByRole('dialog', { name: 'Connect to a server' })
