@@ -25,10 +25,6 @@ const B_RPOPLPUSH = Buffer.from('RPOPLPUSH')
 const B_LEFT = Buffer.from('LEFT')
 const B_RIGHT = Buffer.from('RIGHT')
 
-function keyOf(arg: Buffer): string {
-  return binaryString(arg)
-}
-
 /**
  * getLongFromObjectOrReply / getRangeLongFromObjectOrReply: the integer, or null after
  * replying (`msg` replaces both messages when given, as in Redis).
@@ -91,7 +87,7 @@ function replyRange(c: Client, l: RedisList, start: number, end: number, reverse
 
 function pushGeneric(c: Client, where: number, xx: boolean): void {
   const argv = c.argv
-  const key = keyOf(argv[1]!)
+  const key = binaryString(argv[1]!)
   let l = listForWrite(c, key)
   if (l === null) return
   if (l === undefined) {
@@ -133,7 +129,7 @@ function linsertCommand(c: Client): void {
     c.error('syntax error')
     return
   }
-  const key = keyOf(argv[1]!)
+  const key = binaryString(argv[1]!)
   const l = listForWrite(c, key)
   if (l === null) return
   if (l === undefined) {
@@ -154,13 +150,13 @@ function linsertCommand(c: Client): void {
 }
 
 function llenCommand(c: Client): void {
-  const l = listForRead(c, keyOf(c.argv[1]!))
+  const l = listForRead(c, binaryString(c.argv[1]!))
   if (l === null) return
   c.reply.integer(l === undefined ? 0 : l.length)
 }
 
 function lindexCommand(c: Client): void {
-  const l = listForRead(c, keyOf(c.argv[1]!))
+  const l = listForRead(c, binaryString(c.argv[1]!))
   if (l === null) return
   if (l === undefined) {
     c.reply.nullBulk()
@@ -175,7 +171,7 @@ function lindexCommand(c: Client): void {
 }
 
 function lsetCommand(c: Client): void {
-  const key = keyOf(c.argv[1]!)
+  const key = binaryString(c.argv[1]!)
   const l = listForWrite(c, key)
   if (l === null) return
   if (l === undefined) {
@@ -209,7 +205,7 @@ function popGeneric(c: Client, where: number): void {
     if (n === null) return
     count = n
   }
-  const key = keyOf(argv[1]!)
+  const key = binaryString(argv[1]!)
   const l = listForWrite(c, key)
   if (l === null) return
   if (l === undefined) {
@@ -246,7 +242,7 @@ function lrangeCommand(c: Client): void {
   if (start === null) return
   let end = getLong(c, c.argv[3]!)
   if (end === null) return
-  const l = listForRead(c, keyOf(c.argv[1]!))
+  const l = listForRead(c, binaryString(c.argv[1]!))
   if (l === null) return
   if (l === undefined) {
     c.reply.raw(Shared.emptyArray)
@@ -269,7 +265,7 @@ function ltrimCommand(c: Client): void {
   if (start === null) return
   let end = getLong(c, c.argv[3]!)
   if (end === null) return
-  const key = keyOf(c.argv[1]!)
+  const key = binaryString(c.argv[1]!)
   const l = listForWrite(c, key)
   if (l === null) return
   if (l === undefined) {
@@ -300,7 +296,7 @@ function ltrimCommand(c: Client): void {
 function lremCommand(c: Client): void {
   const toremove = getLong(c, c.argv[2]!)
   if (toremove === null) return
-  const key = keyOf(c.argv[1]!)
+  const key = binaryString(c.argv[1]!)
   const l = listForWrite(c, key)
   if (l === null) return
   if (l === undefined) {
@@ -360,7 +356,7 @@ function lposCommand(c: Client): void {
     rank = -rank
     direction = LIST_HEAD
   }
-  const l = listForRead(c, keyOf(argv[1]!))
+  const l = listForRead(c, binaryString(argv[1]!))
   if (l === null) return
   if (l === undefined) {
     if (count !== -1) c.reply.raw(Shared.emptyArray)
@@ -417,14 +413,14 @@ function positionArg(where: number): Buffer {
  * command for replicas (blocking forms).
  */
 function lmoveGeneric(c: Client, srcArg: Buffer, dstArg: Buffer, wherefrom: number, whereto: number, propagate: Buffer[] | null): void {
-  const src = keyOf(srcArg)
+  const src = binaryString(srcArg)
   const sobj = listForWrite(c, src)
   if (sobj === null) return
   if (sobj === undefined || sobj.length === 0) {
     c.reply.nullBulk()
     return
   }
-  const dstkey = keyOf(dstArg)
+  const dstkey = binaryString(dstArg)
   const dobj = listForWrite(c, dstkey)
   if (dobj === null) return
   const value = wherefrom === LIST_HEAD ? sobj.popHeadRaw()! : sobj.popTailRaw()!
@@ -477,7 +473,7 @@ class MoveHandler implements BlockHandler {
 function blmoveGeneric(c: Client, wherefrom: number, whereto: number, timeout: number, rpoplpush: boolean): void {
   // The arguments outlive this call (socket views): copy them.
   const srcArg = c.argv[1]!
-  const src = keyOf(srcArg)
+  const src = binaryString(srcArg)
   const sobj = listForWrite(c, src)
   if (sobj === null) return
   const h = new MoveHandler(copyBytes(srcArg), copyBytes(c.argv[2]!), wherefrom, whereto, rpoplpush)
@@ -558,7 +554,7 @@ function blockingPopGeneric(c: Client, first: number, numkeys: number, where: nu
   if (timeout === null) return
   const argv = c.argv
   for (let j = first; j < first + numkeys; j++) {
-    const key = keyOf(argv[j]!)
+    const key = binaryString(argv[j]!)
     const l = listForWrite(c, key)
     if (l === null) return
     if (l === undefined || l.length === 0) continue
@@ -572,7 +568,7 @@ function blockingPopGeneric(c: Client, first: number, numkeys: number, where: nu
   const keyArgs = new Map<string, Buffer>()
   const keys: string[] = []
   for (let j = first; j < first + numkeys; j++) {
-    const key = keyOf(argv[j]!)
+    const key = binaryString(argv[j]!)
     if (!keyArgs.has(key)) keyArgs.set(key, copyBytes(argv[j]!))
     keys.push(key)
   }
@@ -617,7 +613,7 @@ function lmpopGeneric(c: Client, numkeysIdx: number, block: boolean): void {
     return
   }
   for (let j = numkeysIdx + 1; j < whereIdx; j++) {
-    const key = keyOf(argv[j]!)
+    const key = binaryString(argv[j]!)
     const l = listForWrite(c, key)
     if (l === null) return
     if (l === undefined || l.length === 0) continue

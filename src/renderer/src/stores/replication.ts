@@ -27,15 +27,6 @@ export interface ReplicationLink {
   latencyMs: number
 }
 
-function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === 'localhost' || host === '::1'
-}
-
-/** The lab node a `master_host:master_port` pair names, if it is one of ours. */
-export function findNodeByAddress(nodes: readonly NodeSnapshot[], host: string, port: number): NodeSnapshot | undefined {
-  return nodes.find((n) => n.port === port && (n.host === host || (isLoopback(n.host) && isLoopback(host))))
-}
-
 /** ROLE's link state as the graph draws it. */
 export function linkStateOf(link: NonNullable<NodeReplication['master']>['link']): LinkState {
   if (link === 'connected') return 'up'

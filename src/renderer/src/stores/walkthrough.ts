@@ -13,7 +13,6 @@ import type { Lesson, LessonAction, LessonContext, NodeRef } from '../walkthroug
 import { nodeAddress, useLabStore } from './lab'
 import { useConsolesStore } from './consoles'
 import { useOperationsStore } from './operations'
-import { findNodeByAddress } from './replication'
 
 const REFS: NodeRef[] = ['A', 'B', 'C']
 
@@ -65,7 +64,8 @@ export const useWalkthroughStore = defineStore('walkthrough', () => {
     follows(ref, master) {
       const m = nodeOf(master)
       const link = nodeOf(ref)?.replication?.master
-      return !!m && !!link && findNodeByAddress([m], link.host, link.port) !== undefined
+      // The lab's address index, as the graph's links use it (any loopback name is one host).
+      return !!m && !!link && lab.nodeAt(link.host, link.port)?.id === m.id
     },
     linkUp(ref) {
       const n = nodeOf(ref)
