@@ -156,7 +156,9 @@ export class Client {
         socket.uncork()
         corked = false
         written()
-      }
+      },
+      // Node keeps a chunk (and counts it here) until the kernel has taken all of it.
+      drained: (): boolean => socket.writableLength === 0
     }
   }
 

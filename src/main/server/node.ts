@@ -390,8 +390,8 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     }
     this.clock = 0
     c.argv = []
-    this.stats.netOutputBytes += c.reply.flush()
-    if (this.pendingWrites.size > 0) this.flushPendingWrites()
+    if (c.closeAfterReply) this.stats.netOutputBytes += c.reply.flush()
+    else if (c.reply.pending > 0) this.markPendingWrite(c)
     if (c.closeAfterReply) {
       c.closed = true
       c.socket.destroySoon()

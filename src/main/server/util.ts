@@ -153,17 +153,6 @@ export function stringMatch(pattern: string, str: string, nocase = false): boole
 }
 
 /**
- * A copy of `src` in memory of its own (a stored value must not pin the socket chunk its
- * argument was a view of). Cheaper than Buffer.from(buffer), which first works out what
- * kind of source it was given.
- */
-export function copyBytes(src: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(src.length)
-  out.set(src)
-  return out
-}
-
-/**
  * islocalClient: a peer on the loopback interface (IPv4 127/8, ::1, or IPv4-mapped 127/8).
  * Protected mode and enable-debug-command/enable-protected-configs "local" rely on it.
  */

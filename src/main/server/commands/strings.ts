@@ -13,7 +13,8 @@ import type { Client } from '../client'
 import { rawEncodedStrings } from '../keyspace/db'
 import { WRONGTYPE_ERR } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
-import { binaryString, copyBytes, string2ll } from '../util'
+import { binaryString, string2ll } from '../util'
+import { allocBytes, copyBytes } from '../byte-arena'
 import { ldAdd, ldFromBigInt, ldToHuman, parseLongDouble, type LongDouble } from './hashes'
 import { redisCommand } from './meta'
 import type { CommandSpec, KeySpecFlag } from './types'
@@ -140,10 +141,22 @@ const SHARED_INTEGERS = 10000
 const sharedIntegers: (Buffer | undefined)[] = new Array(SHARED_INTEGERS)
 
 function integerBuffer(n: number | bigint): Buffer {
-  if (typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS) {
-    return (sharedIntegers[n] ??= Buffer.from(String(n), 'latin1'))
-  }
-  return Buffer.from(String(n), 'latin1')
+  if (typeof n !== 'number') return Buffer.from(String(n), 'latin1')
+  if (n >= 0 && n < SHARED_INTEGERS) return (sharedIntegers[n] ??= decimalBytes(n))
+  return decimalBytes(n)
+}
+
+/** The decimal digits of a safe integer, written straight into a small Buffer (INCR's hot path). */
+function decimalBytes(n: number): Buffer {
+  const neg = n < 0
+  let v = neg ? -n : n
+  let digits = 1
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++
+  const len = digits + (neg ? 1 : 0)
+  const out = allocBytes(len)
+  if (neg) out[0] = 45
+  for (let i = len - 1; i >= len - digits; i--, v = Math.floor(v / 10)) out[i] = 48 + (v % 10)
+  return out
 }
 
 // ---- SET and friends ---------------------------------------------------------------------

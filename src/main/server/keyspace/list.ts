@@ -9,6 +9,7 @@
  * reply.raw). The value-level API (push, get, pop, iteration) takes and returns plain
  * values; pushing copies its argument, so socket views may be passed.
  */
+import { allocBytes } from '../byte-arena'
 
 /** A RESP bulk string holding v (a fresh Buffer). */
 export function encodeBulk(v: Uint8Array): Buffer {
@@ -17,7 +18,7 @@ export function encodeBulk(v: Uint8Array): Buffer {
   let digits = 1
   for (let n = len; n >= 10; n = Math.floor(n / 10)) digits++
   const headLen = digits + 3
-  const out = Buffer.allocUnsafe(headLen + len + 2)
+  const out = allocBytes(headLen + len + 2)
   out[0] = 36
   for (let i = digits, n = len; i >= 1; i--, n = Math.floor(n / 10)) out[i] = 48 + (n % 10)
   out[digits + 1] = 13

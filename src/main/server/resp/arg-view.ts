@@ -10,7 +10,12 @@
 class ArgView extends Uint8Array {}
 Object.setPrototypeOf(ArgView.prototype, Buffer.prototype)
 
-/** `length` bytes of `buf` from `start`, sharing its memory (callers pass checked bounds). */
-export function argView(buf: Buffer, start: number, length: number): Buffer {
-  return new ArgView(buf.buffer as ArrayBuffer, buf.byteOffset + start, length) as unknown as Buffer
+/**
+ * `length` bytes of `memory` from `offset` as a Buffer (callers pass checked bounds). Callers
+ * that view one Buffer many times read its buffer and byteOffset once: both getters are
+ * calls into the runtime.
+ */
+export function viewOf(memory: ArrayBuffer, offset: number, length: number): Buffer {
+  return new ArgView(memory, offset, length) as unknown as Buffer
 }
+

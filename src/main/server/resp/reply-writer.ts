@@ -3,9 +3,9 @@
  * per processed chunk (Redis's client reply buffer + writeToClient).
  *
  * Replies are appended to the current slab; flush() hands every region written since the
- * last flush to the socket. Regions already handed to the socket are never overwritten
- * (the writer moves on in the slab, then takes a fresh slab), so no copy is needed at
- * flush time. Big bulk payloads are passed to the socket as they are (zero copy): callers
+ * last flush to the socket. Regions the socket may still hold are never overwritten (the
+ * writer moves on in the slab, then takes a fresh slab; it starts over only once the sink
+ * says it holds nothing), so no copy is needed at flush time. Big bulk payloads are passed to the socket as they are (zero copy): callers
  * must treat stored values as immutable.
  *
  * Protocol-dependent shapes (null, map, set, push, double, bool, verbatim, big number) go
@@ -20,6 +20,11 @@ export interface ReplySink {
   write(chunk: Buffer): unknown
   cork?(): void
   uncork?(): void
+  /**
+   * True when everything written so far has left the process (a socket whose writes the
+   * kernel took whole): nothing references the written memory any more.
+   */
+  drained?(): boolean
 }
 
 /** Slabs start small (idle clients stay cheap) and double up to this size. */
@@ -292,6 +297,9 @@ export class ReplyWriter {
       this.sink.uncork?.()
     }
     this.bytesWritten += bytes
+    // Written memory nobody holds: the slab is written again from its start, so a busy
+    // client keeps reusing one warm slab instead of faulting in a fresh one every 64 KB.
+    if (this.sink.drained?.() === true) this.start = this.pos = 0
     return bytes
   }
 

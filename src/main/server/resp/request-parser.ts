@@ -26,7 +26,7 @@
  */
 
 import { string2ll } from '../util'
-import { argView } from './arg-view'
+import { viewOf } from './arg-view'
 import { splitArgs } from './split-args'
 
 /** Redis's PROTO_INLINE_MAX_SIZE: longest inline request / header line without a newline. */
@@ -60,6 +60,9 @@ const UNAUTH_MAX_BULK = 16384
 
 export class RequestParser {
   private buf: Buffer = EMPTY
+  /** buf's ArrayBuffer and its offset there, read once per buf (each getter is a runtime call). */
+  private mem: ArrayBuffer = EMPTY.buffer as ArrayBuffer
+  private memBase = EMPTY.byteOffset
   /** Read offset into buf. */
   private pos = 0
   /** End of valid data in buf (buf may have spare capacity after it). */
@@ -115,11 +118,17 @@ export class RequestParser {
     return this.buf.subarray(this.pos, Math.min(this.end, this.pos + n))
   }
 
+  private setBuf(b: Buffer): void {
+    this.buf = b
+    this.mem = b.buffer as ArrayBuffer
+    this.memBase = b.byteOffset
+  }
+
   feed(chunk: Buffer): void {
     if (chunk.length === 0) return
     if (this.pos === this.end && (!this.keepRaw || this.rawStart === this.pos)) {
       // Everything consumed: adopt the chunk as is (zero copy, the common case).
-      this.buf = chunk
+      this.setBuf(chunk)
       this.pos = 0
       this.end = chunk.length
       this.owned = false
@@ -143,7 +152,7 @@ export class RequestParser {
     const next = Buffer.allocUnsafe(cap)
     this.buf.copy(next, 0, from, this.end)
     chunk.copy(next, unread)
-    this.buf = next
+    this.setBuf(next)
     this.pos -= from
     this.rawStart = 0
     this.end = unread + chunk.length
@@ -177,7 +186,7 @@ export class RequestParser {
       }
       if (this.pos === this.end && this.owned && (!this.keepRaw || this.rawStart === this.pos)) {
         // Drop our buffer when fully consumed so the next chunk is adopted zero-copy.
-        this.buf = EMPTY
+        this.setBuf(EMPTY)
         this.pos = this.end = this.rawStart = 0
         this.owned = false
       }
@@ -292,7 +301,7 @@ export class RequestParser {
       }
       // Payload plus the trailing two bytes (Redis skips them without looking).
       if (end - this.pos < this.bulkLen + 2) return null
-      this.argv.push(argView(buf, this.pos, this.bulkLen))
+      this.argv.push(viewOf(this.mem, this.memBase + this.pos, this.bulkLen))
       this.pos += this.bulkLen + 2
       this.bulkLen = -1
       this.multibulkLen--
