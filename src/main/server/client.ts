@@ -44,6 +44,8 @@ export class Client {
   /** Set by QUIT and protocol errors: close once the pending replies are written. */
   closeAfterReply = false
   closed = false
+  /** Queued in the server's pending writes (its reply buffer is flushed this loop turn). */
+  writePending = false
   /**
    * Bytes received. The server adds each chunk it reads here, once per read, so the setter
    * also counts the read (INFO total_reads_processed) without a second 'data' listener.

@@ -416,7 +416,7 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     c.reply.discard()
     c.argv = []
     if (hasReadyKeys()) handleClientsBlockedOnKeys()
-    if (this.pendingWrites.size > 0) this.flushPendingWrites()
+    if (this.pendingWriteCount > 0) this.flushPendingWrites()
     this.afterInput()
   }
 
@@ -628,28 +628,38 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
 
   // ---- output to other clients (pub/sub messages, MONITOR lines) ----
 
-  /** Clients with output written by another client's command, flushed after the batch. */
-  private readonly pendingWrites = new Set<Client>()
+  /**
+   * Clients with replies to write (clients_pending_write): written once the event loop has
+   * run every read that was ready, as Redis writes in beforeSleep. An array with a flag on
+   * the client, not a Set: a Set's clear() gives up its table, which then regrows every turn.
+   */
+  private readonly pendingWrites: (Client | undefined)[] = []
+  private pendingWriteCount = 0
   private pendingFlushScheduled = false
 
-  /** Queues a flush of `c`'s reply buffer (messages published to it, MONITOR lines). */
+  /** Queues a flush of `c`'s reply buffer (its own replies, messages published to it, MONITOR lines). */
   markPendingWrite(c: Client): void {
-    this.pendingWrites.add(c)
+    if (c.writePending) return
+    c.writePending = true
+    this.pendingWrites[this.pendingWriteCount++] = c
     if (!this.pendingFlushScheduled) {
-      // Normally flushed at the end of the input batch; this covers writes from elsewhere.
       this.pendingFlushScheduled = true
-      setImmediate(() => this.flushPendingWrites())
+      setImmediate(this.flushPendingWrites)
     }
   }
 
-  private flushPendingWrites(): void {
+  private readonly flushPendingWrites = (): void => {
     this.pendingFlushScheduled = false
-    if (this.pendingWrites.size === 0) return
-    for (const c of this.pendingWrites) {
+    const list = this.pendingWrites
+    // A flush can queue more (a client closed on its output limit): the count is re-read.
+    for (let i = 0; i < this.pendingWriteCount; i++) {
+      const c = list[i]!
+      list[i] = undefined
+      c.writePending = false
       if (c.closed) c.reply.discard()
       else this.stats.netOutputBytes += c.reply.flush()
     }
-    this.pendingWrites.clear()
+    this.pendingWriteCount = 0
   }
 
   /** freeClient's state cleanup: WATCHed keys, subscriptions, MONITOR. */
@@ -657,7 +667,6 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     this.watches.unwatchAll(c)
     if (c.inPubSub) this.pubsub.dropClient(c)
     if (c.monitor) this.monitors.delete(c)
-    this.pendingWrites.delete(c)
     if (c.blocked) removeBlockedClient(c)
   }
 

@@ -5,7 +5,7 @@
  */
 import type { Client } from '../client'
 import { blockForKeys, blockingDenied, parseBlockTimeout, signalKeyAsReady, unblockClient, type BlockHandler } from '../blocking'
-import { RedisList } from '../keyspace/list'
+import { type ListElement, RedisList, replyElement } from '../keyspace/list'
 import { Shared } from '../resp/reply-writer'
 import { argIs, binaryString, string2ll } from '../util'
 import { copyBytes } from '../byte-arena'
@@ -80,8 +80,8 @@ function elementsRemoved(c: Client, key: string, l: RedisList, count: number): v
 function replyRange(c: Client, l: RedisList, start: number, end: number, reverse: boolean): void {
   const n = end - start + 1
   c.reply.arrayLen(n)
-  if (!reverse) for (let i = start; i <= end; i++) c.reply.raw(l.getRaw(i)!)
-  else for (let i = end; i >= start; i--) c.reply.raw(l.getRaw(i)!)
+  if (!reverse) for (let i = start; i <= end; i++) replyElement(c.reply, l.getRaw(i)!)
+  else for (let i = end; i >= start; i--) replyElement(c.reply, l.getRaw(i)!)
 }
 
 // ---- pushes ----
@@ -168,7 +168,7 @@ function lindexCommand(c: Client): void {
   if (index < 0) index += l.length
   const v = l.getRaw(index)
   if (v === undefined) c.reply.nullBulk()
-  else c.reply.raw(v)
+  else replyElement(c.reply, v)
 }
 
 function lsetCommand(c: Client): void {
@@ -219,13 +219,13 @@ function popGeneric(c: Client, where: number): void {
     return
   }
   if (!hascount) {
-    c.reply.raw(where === LIST_HEAD ? l.popHeadRaw()! : l.popTailRaw()!)
+    replyElement(c.reply, where === LIST_HEAD ? l.popHeadRaw()! : l.popTailRaw()!)
     elementsRemoved(c, key, l, 1)
     return
   }
   const rangelen = Math.min(count, l.length)
   c.reply.arrayLen(rangelen)
-  for (let i = 0; i < rangelen; i++) c.reply.raw(where === LIST_HEAD ? l.popHeadRaw()! : l.popTailRaw()!)
+  for (let i = 0; i < rangelen; i++) replyElement(c.reply, where === LIST_HEAD ? l.popHeadRaw()! : l.popTailRaw()!)
   elementsRemoved(c, key, l, rangelen)
 }
 
@@ -393,7 +393,7 @@ function lposCommand(c: Client): void {
 // ---- LMOVE / RPOPLPUSH ----
 
 /** lmoveHandlePush: pushes value to dst (created if missing) and replies with it. */
-function lmoveHandlePush(c: Client, dstkey: string, dst: RedisList | undefined, encoded: Buffer, where: number): void {
+function lmoveHandlePush(c: Client, dstkey: string, dst: RedisList | undefined, encoded: ListElement, where: number): void {
   if (dst === undefined) {
     dst = new RedisList()
     c.db.set(dstkey, dst)
@@ -402,7 +402,7 @@ function lmoveHandlePush(c: Client, dstkey: string, dst: RedisList | undefined, 
   c.modified(dstkey, 0)
   if (where === LIST_HEAD) dst.pushHeadRaw(encoded)
   else dst.pushTailRaw(encoded)
-  c.reply.raw(encoded)
+  replyElement(c.reply, encoded)
 }
 
 function positionArg(where: number): Buffer {
@@ -517,14 +517,14 @@ function popAndReplyWithKey(c: Client, keyArg: Buffer, key: string, l: RedisList
   c.reply.bulk(keyArg)
   const cmd = where === LIST_HEAD ? B_LPOP : B_RPOP
   if (count === -1) {
-    c.reply.raw(where === LIST_HEAD ? l.popHeadRaw()! : l.popTailRaw()!)
+    replyElement(c.reply, where === LIST_HEAD ? l.popHeadRaw()! : l.popTailRaw()!)
     elementsRemoved(c, key, l, 1)
     c.propagateAs([cmd, keyArg])
     return
   }
   const n = Math.min(count, llen)
   c.reply.arrayLen(n)
-  for (let i = 0; i < n; i++) c.reply.raw(where === LIST_HEAD ? l.popHeadRaw()! : l.popTailRaw()!)
+  for (let i = 0; i < n; i++) replyElement(c.reply, where === LIST_HEAD ? l.popHeadRaw()! : l.popTailRaw()!)
   elementsRemoved(c, key, l, n)
   c.propagateAs([cmd, keyArg, Buffer.from(String(n))])
 }

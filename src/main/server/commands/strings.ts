@@ -15,6 +15,7 @@ import { WRONGTYPE_ERR } from '../keyspace/types'
 import { Shared } from '../resp/reply-writer'
 import { binaryString, string2ll } from '../util'
 import { allocBytes, copyBytes } from '../byte-arena'
+import { decimalDigits, writeDecimal } from '../resp/decimal'
 import { ldAdd, ldFromBigInt, ldToHuman, parseLongDouble, type LongDouble } from './hashes'
 import { redisCommand } from './meta'
 import type { CommandSpec, KeySpecFlag } from './types'
@@ -149,13 +150,11 @@ function integerBuffer(n: number | bigint): Buffer {
 /** The decimal digits of a safe integer, written straight into a small Buffer (INCR's hot path). */
 function decimalBytes(n: number): Buffer {
   const neg = n < 0
-  let v = neg ? -n : n
-  let digits = 1
-  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++
-  const len = digits + (neg ? 1 : 0)
+  const v = neg ? -n : n
+  const len = decimalDigits(v) + (neg ? 1 : 0)
   const out = allocBytes(len)
   if (neg) out[0] = 45
-  for (let i = len - 1; i >= len - digits; i--, v = Math.floor(v / 10)) out[i] = 48 + (v % 10)
+  writeDecimal(out, len, v)
   return out
 }
 

@@ -67,24 +67,37 @@ function resolve(spec: CommandSpec, parent: RedisCommand | null): RedisCommand {
  */
 export class CommandTable extends Map<string, RedisCommand> {
   private byHash: Map<number, RedisCommand[]> | null = null
+  /** The command found last: pipelines and busy clients mostly repeat one command. */
+  private last: RedisCommand | null = null
 
   override set(name: string, cmd: RedisCommand): this {
     this.byHash = null
+    this.last = null
     return super.set(name, cmd)
   }
 
   override delete(name: string): boolean {
     this.byHash = null
+    this.last = null
     return super.delete(name)
   }
 
   override clear(): void {
     this.byHash = null
+    this.last = null
     super.clear()
   }
 
   /** The command whose name equals `arg` ignoring ASCII case, or undefined. */
   find(arg: Uint8Array): RedisCommand | undefined {
+    const last = this.last
+    if (last !== null && equalsFolded(last.name, arg)) return last
+    const cmd = this.findIndexed(arg)
+    if (cmd !== undefined) this.last = cmd
+    return cmd
+  }
+
+  private findIndexed(arg: Uint8Array): RedisCommand | undefined {
     let idx = this.byHash
     if (idx === null) idx = this.buildIndex()
     const cands = idx.get(foldedHash(arg))

@@ -1,26 +1,57 @@
 /**
  * The value of a list (Redis 7.0's quicklist; OBJECT ENCODING always says 'quicklist').
  *
- * A ring buffer of Buffers: O(1) push/pop at both ends, O(1) index (LINDEX/LSET), O(N)
+ * A ring buffer of elements: O(1) push/pop at both ends, O(1) index (LINDEX/LSET), O(N)
  * middle insertions/removals (LINSERT, LREM) like Redis's.
  *
- * Each element is stored pre-encoded as a RESP bulk string ("$3\r\nfoo\r\n", an immutable
- * Buffer owned by the list): LRANGE/LINDEX/LPOP reply with one copy per element (getRaw +
- * reply.raw). The value-level API (push, get, pop, iteration) takes and returns plain
- * values; pushing copies its argument, so socket views may be passed.
+ * A short element is kept as a binary string (one char per byte), a longer one pre-encoded
+ * as a RESP bulk string ("$3\r\nfoo\r\n", an immutable Buffer owned by the list). Strings
+ * because a list of many small values is what lists mostly hold: a V8 string of a few bytes
+ * is ~24 bytes on the heap where a Buffer view is ~100, and the young-generation GC copies
+ * every pushed element that survives (LPUSH spent more in the GC than in the command).
+ * Long values stay off the V8 heap as Buffers. LRANGE/LINDEX/LPOP reply straight from the
+ * stored element (getRaw + replyElement). The value-level API (push, get, pop, iteration)
+ * takes and returns plain values; pushing copies its argument, so socket views may be passed.
  */
 import { allocBytes } from '../byte-arena'
+import { decimalDigits, writeDecimal } from '../resp/decimal'
+import type { ReplyWriter } from '../resp/reply-writer'
+import { binaryString } from '../util'
+
+/** A stored element: a binary string (short values) or a pre-encoded RESP bulk. */
+export type ListElement = string | Buffer
+
+/** Values up to this many bytes are stored as strings. */
+const SHORT_MAX = 64
+
+function toElement(v: Uint8Array): ListElement {
+  return v.length <= SHORT_MAX ? binaryString(v as Buffer) : encodeBulk(v)
+}
+
+/** The value of an element (a fresh Buffer for a string, a view of an encoded bulk). */
+function elementValue(e: ListElement): Buffer {
+  if (typeof e !== 'string') return bulkValue(e)
+  const n = e.length
+  const out = allocBytes(n)
+  for (let i = 0; i < n; i++) out[i] = e.charCodeAt(i)
+  return out
+}
+
+/** Replies with a stored element as a bulk string. */
+export function replyElement(reply: ReplyWriter, e: ListElement): void {
+  if (typeof e === 'string') reply.bulkBinary(e)
+  else reply.raw(e)
+}
 
 /** A RESP bulk string holding v (a fresh Buffer). */
 export function encodeBulk(v: Uint8Array): Buffer {
   const len = v.length
   // `$<len>\r\n` written byte by byte: no header string, no call into Buffer#write.
-  let digits = 1
-  for (let n = len; n >= 10; n = Math.floor(n / 10)) digits++
+  const digits = decimalDigits(len)
   const headLen = digits + 3
   const out = allocBytes(headLen + len + 2)
   out[0] = 36
-  for (let i = digits, n = len; i >= 1; i--, n = Math.floor(n / 10)) out[i] = 48 + (n % 10)
+  writeDecimal(out, digits + 1, len)
   out[digits + 1] = 13
   out[digits + 2] = 10
   if (len < 64) for (let i = 0; i < len; i++) out[headLen + i] = v[i]!
@@ -42,8 +73,7 @@ export function bulkValue(enc: Buffer): Buffer {
   return enc.subarray(payloadStart(enc), enc.length - 2)
 }
 export class RedisList {
-  /** Encoded elements (see encodeBulk). */
-  private buf: (Buffer | undefined)[]
+  private buf: (ListElement | undefined)[]
   private head = 0
   private len = 0
   /** buf.length - 1; buf.length is a power of two. */
@@ -52,7 +82,7 @@ export class RedisList {
   constructor(capacity = 8) {
     let cap = 8
     while (cap < capacity) cap *= 2
-    this.buf = new Array<Buffer | undefined>(cap)
+    this.buf = new Array<ListElement | undefined>(cap)
     this.mask = cap - 1
   }
 
@@ -60,7 +90,7 @@ export class RedisList {
   static from(items: Iterable<Uint8Array>): RedisList {
     const arr = Array.isArray(items) ? (items as Uint8Array[]) : [...items]
     const l = new RedisList(arr.length)
-    for (let i = 0; i < arr.length; i++) l.buf[i] = encodeBulk(arr[i]!)
+    for (let i = 0; i < arr.length; i++) l.buf[i] = toElement(arr[i]!)
     l.len = arr.length
     return l
   }
@@ -76,7 +106,7 @@ export class RedisList {
   private grow(): void {
     const old = this.buf
     const cap = old.length * 2
-    const nb = new Array<Buffer | undefined>(cap)
+    const nb = new Array<ListElement | undefined>(cap)
     for (let i = 0; i < this.len; i++) nb[i] = old[(this.head + i) & this.mask]
     this.buf = nb
     this.head = 0
@@ -87,7 +117,7 @@ export class RedisList {
   private maybeShrink(): void {
     const cap = this.buf.length
     if (cap > 64 && this.len < cap >>> 2) {
-      const nb = new Array<Buffer | undefined>(cap >>> 1)
+      const nb = new Array<ListElement | undefined>(cap >>> 1)
       for (let i = 0; i < this.len; i++) nb[i] = this.buf[(this.head + i) & this.mask]
       this.buf = nb
       this.head = 0
@@ -95,15 +125,15 @@ export class RedisList {
     }
   }
 
-  /** Pushes an encoded element (from getRaw/popHeadRaw of a list). */
-  pushHeadRaw(enc: Buffer): void {
+  /** Pushes a stored element (from getRaw/popHeadRaw of a list). */
+  pushHeadRaw(enc: ListElement): void {
     if (this.len === this.buf.length) this.grow()
     this.head = (this.head - 1) & this.mask
     this.buf[this.head] = enc
     this.len++
   }
 
-  pushTailRaw(enc: Buffer): void {
+  pushTailRaw(enc: ListElement): void {
     if (this.len === this.buf.length) this.grow()
     this.buf[(this.head + this.len) & this.mask] = enc
     this.len++
@@ -111,11 +141,11 @@ export class RedisList {
 
   /** Pushes a copy of v at the head. */
   pushHead(v: Uint8Array): void {
-    this.pushHeadRaw(encodeBulk(v))
+    this.pushHeadRaw(toElement(v))
   }
 
   pushTail(v: Uint8Array): void {
-    this.pushTailRaw(encodeBulk(v))
+    this.pushTailRaw(toElement(v))
   }
 
   /** Alias used by generic builders (SORT … STORE). */
@@ -123,7 +153,7 @@ export class RedisList {
     this.pushTail(v)
   }
 
-  popHeadRaw(): Buffer | undefined {
+  popHeadRaw(): ListElement | undefined {
     if (this.len === 0) return undefined
     const v = this.buf[this.head]
     this.buf[this.head] = undefined
@@ -133,7 +163,7 @@ export class RedisList {
     return v
   }
 
-  popTailRaw(): Buffer | undefined {
+  popTailRaw(): ListElement | undefined {
     if (this.len === 0) return undefined
     const i = (this.head + this.len - 1) & this.mask
     const v = this.buf[i]
@@ -145,29 +175,34 @@ export class RedisList {
 
   popHead(): Buffer | undefined {
     const e = this.popHeadRaw()
-    return e === undefined ? undefined : bulkValue(e)
+    return e === undefined ? undefined : elementValue(e)
   }
 
   popTail(): Buffer | undefined {
     const e = this.popTailRaw()
-    return e === undefined ? undefined : bulkValue(e)
+    return e === undefined ? undefined : elementValue(e)
   }
 
-  /** Encoded element at index 0..length-1, undefined out of range. */
-  getRaw(index: number): Buffer | undefined {
+  /** Stored element at index 0..length-1, undefined out of range. */
+  getRaw(index: number): ListElement | undefined {
     if (index < 0 || index >= this.len) return undefined
     return this.buf[(this.head + index) & this.mask]
   }
 
-  /** Value at index 0..length-1 (a view), undefined out of range. */
+  /** Value at index 0..length-1, undefined out of range. */
   get(index: number): Buffer | undefined {
     const e = this.getRaw(index)
-    return e === undefined ? undefined : bulkValue(e)
+    return e === undefined ? undefined : elementValue(e)
   }
 
   /** Is the element at index (in range) equal to v? */
   equalsAt(index: number, v: Uint8Array): boolean {
     const e = this.buf[(this.head + index) & this.mask]!
+    if (typeof e === 'string') {
+      if (e.length !== v.length) return false
+      for (let i = 0; i < v.length; i++) if (e.charCodeAt(i) !== v[i]) return false
+      return true
+    }
     const start = payloadStart(e)
     if (e.length - 2 - start !== v.length) return false
     return e.compare(v, 0, v.length, start, e.length - 2) === 0
@@ -175,7 +210,7 @@ export class RedisList {
 
   /** Replaces the element at index (in range) by a copy of v. */
   set(index: number, v: Uint8Array): void {
-    this.buf[(this.head + index) & this.mask] = encodeBulk(v)
+    this.buf[(this.head + index) & this.mask] = toElement(v)
   }
 
   /** Inserts a copy of v so that it ends up at `index` (0..length), shifting the shorter side. */
@@ -191,7 +226,7 @@ export class RedisList {
     } else {
       for (let i = this.len; i > index; i--) this.buf[(this.head + i) & m] = this.buf[(this.head + i - 1) & m]
     }
-    this.buf[(this.head + index) & m] = encodeBulk(v)
+    this.buf[(this.head + index) & m] = toElement(v)
     this.len++
   }
 
@@ -210,7 +245,7 @@ export class RedisList {
   }
 
   clear(): void {
-    this.buf = new Array<Buffer | undefined>(8)
+    this.buf = new Array<ListElement | undefined>(8)
     this.mask = 7
     this.head = 0
     this.len = 0
@@ -259,15 +294,15 @@ export class RedisList {
     return removed
   }
 
-  /** Values head to tail, as a new array (views of the stored elements). */
+  /** Values head to tail, as a new array. */
   toArray(): Buffer[] {
     const out = new Array<Buffer>(this.len)
-    for (let i = 0; i < this.len; i++) out[i] = bulkValue(this.buf[(this.head + i) & this.mask]!)
+    for (let i = 0; i < this.len; i++) out[i] = elementValue(this.buf[(this.head + i) & this.mask]!)
     return out
   }
 
   *[Symbol.iterator](): IterableIterator<Buffer> {
-    for (let i = 0; i < this.len; i++) yield bulkValue(this.buf[(this.head + i) & this.mask]!)
+    for (let i = 0; i < this.len; i++) yield elementValue(this.buf[(this.head + i) & this.mask]!)
   }
 
   /** COPY: stored elements are immutable, so the copy shares them. */

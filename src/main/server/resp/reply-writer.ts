@@ -15,6 +15,7 @@
  * Reply type of src/shared/reply.ts; bulkText() encodes text as UTF-8.
  */
 import { formatDouble17g } from '../numbers'
+import { decimalDigits, writeDecimal } from './decimal'
 
 export interface ReplySink {
   write(chunk: Buffer): unknown
@@ -137,13 +138,12 @@ export class ReplyWriter {
 
   /** `<type><n>\r\n` (n ≥ 0) written as bytes: no string is built for a header. */
   private header(type: number, n: number): void {
-    let digits = 1
-    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++
+    const digits = decimalDigits(n)
     this.reserve(digits + 3)
     const slab = this.slab
     const p = this.pos
     slab[p] = type
-    for (let i = p + digits, v = n; i > p; i--, v = Math.floor(v / 10)) slab[i] = 48 + (v % 10)
+    writeDecimal(slab, p + digits + 1, n)
     slab[p + digits + 1] = 13
     slab[p + digits + 2] = 10
     this.pos = p + digits + 3
@@ -183,7 +183,16 @@ export class ReplyWriter {
 
   /** Bulk string from a binary string (latin1, one char per byte). */
   bulkBinary(s: string): void {
-    this.ascii('$' + s.length + '\r\n' + s + '\r\n')
+    const n = s.length
+    this.header(36 /* $ */, n)
+    this.reserve(n + 2)
+    const slab = this.slab
+    let p = this.pos
+    if (n > 32) p += slab.write(s, p, 'latin1')
+    else for (let i = 0; i < n; i++) slab[p++] = s.charCodeAt(i)
+    slab[p++] = 13
+    slab[p++] = 10
+    this.pos = p
   }
 
   /** Bulk string from text, encoded as UTF-8. */
