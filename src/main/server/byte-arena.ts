@@ -5,7 +5,7 @@
  * Buffer.allocUnsafe does the same pooling (8 KB pools, sizes below 4 KB), but reaching it
  * costs an argument validation, the pool bookkeeping and Node's FastBuffer constructor:
  * about as much as the rest of an INCR. Here a slab is a plain ArrayBuffer and each piece is
- * an argView (resp/arg-view.ts). A slab stays alive while any piece of it does, as Node's
+ * a view made by viewOf (resp/arg-view.ts). A slab stays alive while any piece of it does, as Node's
  * pool does; pieces are 8-byte aligned like Node's, so a Uint32Array over one stays legal.
  */
 import { viewOf } from './resp/arg-view'

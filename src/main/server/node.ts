@@ -626,7 +626,7 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     c.cmd = null
   }
 
-  // ---- output to other clients (pub/sub messages, MONITOR lines) ----
+  // ---- writing replies (each client's own, pub/sub messages, MONITOR lines) ----
 
   /**
    * Clients with replies to write (clients_pending_write): written once the event loop has

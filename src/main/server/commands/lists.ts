@@ -393,16 +393,16 @@ function lposCommand(c: Client): void {
 // ---- LMOVE / RPOPLPUSH ----
 
 /** lmoveHandlePush: pushes value to dst (created if missing) and replies with it. */
-function lmoveHandlePush(c: Client, dstkey: string, dst: RedisList | undefined, encoded: ListElement, where: number): void {
+function lmoveHandlePush(c: Client, dstkey: string, dst: RedisList | undefined, element: ListElement, where: number): void {
   if (dst === undefined) {
     dst = new RedisList()
     c.db.set(dstkey, dst)
     signalKeyAsReady(c.db, dstkey)
   }
   c.modified(dstkey, 0)
-  if (where === LIST_HEAD) dst.pushHeadRaw(encoded)
-  else dst.pushTailRaw(encoded)
-  replyElement(c.reply, encoded)
+  if (where === LIST_HEAD) dst.pushHeadRaw(element)
+  else dst.pushTailRaw(element)
+  replyElement(c.reply, element)
 }
 
 function positionArg(where: number): Buffer {

@@ -18,4 +18,3 @@ Object.setPrototypeOf(ArgView.prototype, Buffer.prototype)
 export function viewOf(memory: ArrayBuffer, offset: number, length: number): Buffer {
   return new ArgView(memory, offset, length) as unknown as Buffer
 }
-

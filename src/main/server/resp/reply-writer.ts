@@ -5,8 +5,8 @@
  * Replies are appended to the current slab; flush() hands every region written since the
  * last flush to the socket. Regions the socket may still hold are never overwritten (the
  * writer moves on in the slab, then takes a fresh slab; it starts over only once the sink
- * says it holds nothing), so no copy is needed at flush time. Big bulk payloads are passed to the socket as they are (zero copy): callers
- * must treat stored values as immutable.
+ * says it holds nothing), so no copy is needed at flush time. Big bulk payloads are passed
+ * to the socket as they are (zero copy): callers must treat stored values as immutable.
  *
  * Protocol-dependent shapes (null, map, set, push, double, bool, verbatim, big number) go
  * through their own methods, which test `resp` once: RESP2 pays one comparison.
