@@ -87,18 +87,21 @@ describe('web mode in Chromium: the first launch and a console', () => {
 
   test('Stop and Start a node from its card', async () => {
     const last = page.getByRole('group', { name: /^node 127\.0\.0\.1:\d+$/ }).last()
+    // Lifecycle steps get the 10 s the other lifecycle polls have: a loaded CI machine took
+    // longer than the 1 s default to report a node running again.
+    const LIFECYCLE = { timeout: 10_000 }
     await last.getByRole('button', { name: 'Stop' }).click()
-    await expect.poll(() => last.innerText()).toContain('stopped')
-    await expect.poll(() => last.getByRole('button', { name: 'Start' }).isEnabled()).toBe(true)
+    await expect.poll(() => last.innerText(), LIFECYCLE).toContain('stopped')
+    await expect.poll(() => last.getByRole('button', { name: 'Start' }).isEnabled(), LIFECYCLE).toBe(true)
     await last.getByRole('button', { name: 'Start' }).click()
-    await expect.poll(() => last.innerText()).toContain('running')
+    await expect.poll(() => last.innerText(), LIFECYCLE).toContain('running')
   })
 
   test('Add node starts a fourth master on the next free port', async () => {
     await page.getByRole('button', { name: 'Add node' }).click()
     const cards = page.getByRole('group', { name: /^node 127\.0\.0\.1:\d+$/ })
-    await expect.poll(() => cards.count()).toBe(4)
-    await expect.poll(() => cards.last().innerText()).toContain('running')
+    await expect.poll(() => cards.count(), { timeout: 10_000 }).toBe(4)
+    await expect.poll(() => cards.last().innerText(), { timeout: 10_000 }).toContain('running')
   })
 })
 
