@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { RedisList, replyElement } from '../../src/main/server/keyspace/list'
 import { ReplyWriter } from '../../src/main/server/resp/reply-writer'
-import { buildCommandTable, lookupCommand } from '../../src/main/server/commands/table'
 
 const values = [
   Buffer.from('a'),
@@ -47,19 +46,5 @@ describe('list elements, short (strings) and long (encoded bulks) alike', () => 
     w.flush()
     const expected = Buffer.concat(values.map((v) => Buffer.concat([Buffer.from(`$${v.length}\r\n`), v, Buffer.from('\r\n')])))
     expect(Buffer.concat(parts).equals(expected)).toBe(true)
-  })
-})
-
-describe('command lookup, with the last command remembered', () => {
-  test('any case finds the right command, one after another', () => {
-    const table = buildCommandTable()
-    const find = (name: string) => lookupCommand(table, [Buffer.from(name)])?.name ?? null
-    expect(find('GET')).toBe('get')
-    expect(find('get')).toBe('get')
-    expect(find('gEt')).toBe('get')
-    expect(find('set')).toBe('set')
-    expect(find('ge')).toBe(null)
-    expect(find('gett')).toBe(null)
-    expect(find('GET')).toBe('get')
   })
 })

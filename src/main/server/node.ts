@@ -390,12 +390,12 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
     }
     this.clock = 0
     c.argv = []
-    if (c.closeAfterReply) this.stats.netOutputBytes += c.reply.flush()
-    else if (c.reply.pending > 0) this.markPendingWrite(c)
     if (c.closeAfterReply) {
+      // Written now: destroySoon ends the socket after what is queued, not after a later flush.
+      this.stats.netOutputBytes += c.reply.flush()
       c.closed = true
       c.socket.destroySoon()
-    }
+    } else if (c.reply.pending > 0) this.markPendingWrite(c)
     this.afterInput()
   }
 

@@ -44,7 +44,7 @@ export function replyElement(reply: ReplyWriter, e: ListElement): void {
 }
 
 /** A RESP bulk string holding v (a fresh Buffer). */
-export function encodeBulk(v: Uint8Array): Buffer {
+function encodeBulk(v: Uint8Array): Buffer {
   const len = v.length
   // `$<len>\r\n` written byte by byte: no header string, no call into Buffer#write.
   const digits = decimalDigits(len)
@@ -69,7 +69,7 @@ function payloadStart(enc: Buffer): number {
 }
 
 /** The value inside an encoded bulk (a view). */
-export function bulkValue(enc: Buffer): Buffer {
+function bulkValue(enc: Buffer): Buffer {
   return enc.subarray(payloadStart(enc), enc.length - 2)
 }
 export class RedisList {

@@ -8,8 +8,9 @@
 /** How many decimal digits v (a non-negative safe integer) has. */
 export function decimalDigits(v: number): number {
   if (v < 100000) return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : 5
-  let d = 6
-  for (let t = Math.floor(v / 1000000); t > 0; t = Math.floor(t / 10)) d++
+  if (v < 1000000000) return v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : 9
+  let d = 10
+  for (let t = Math.floor(v / 10000000000); t > 0; t = Math.floor(t / 10)) d++
   return d
 }
 

@@ -183,16 +183,11 @@ export class ReplyWriter {
 
   /** Bulk string from a binary string (latin1, one char per byte). */
   bulkBinary(s: string): void {
-    const n = s.length
-    this.header(36 /* $ */, n)
-    this.reserve(n + 2)
-    const slab = this.slab
-    let p = this.pos
-    if (n > 32) p += slab.write(s, p, 'latin1')
-    else for (let i = 0; i < n; i++) slab[p++] = s.charCodeAt(i)
-    slab[p++] = 13
-    slab[p++] = 10
-    this.pos = p
+    this.header(36 /* $ */, s.length)
+    this.ascii(s)
+    this.reserve(2)
+    this.slab[this.pos++] = 13
+    this.slab[this.pos++] = 10
   }
 
   /** Bulk string from text, encoded as UTF-8. */

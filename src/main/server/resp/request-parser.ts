@@ -27,6 +27,7 @@
 
 import { string2ll } from '../util'
 import { viewOf } from './arg-view'
+import { decimalDigits } from './decimal'
 import { splitArgs } from './split-args'
 
 /** Redis's PROTO_INLINE_MAX_SIZE: longest inline request / header line without a newline. */
@@ -231,7 +232,7 @@ export class RequestParser {
       const fast = scanSmallLen(buf, start + 1, end)
       if (fast >= 0 && (fast <= UNAUTH_MAX_MULTIBULK || !this.authRequired)) {
         // `*<n>\r\n` with a plain count (the usual case): no indexOf, no second pass.
-        this.pos = start + 1 + lenDigits(fast) + 2
+        this.pos = start + 1 + decimalDigits(fast) + 2
         if (fast === 0) return []
         this.multibulkLen = fast
         this.argv = []
@@ -270,7 +271,7 @@ export class RequestParser {
         if (buf[start] === 36 /* '$' */) {
           const fast = scanSmallLen(buf, start + 1, end)
           if (fast >= 0 && fast <= this.maxBulkLen && (fast <= UNAUTH_MAX_BULK || !this.authRequired)) {
-            this.pos = start + 1 + lenDigits(fast) + 2
+            this.pos = start + 1 + decimalDigits(fast) + 2
             this.bulkLen = fast
           }
         }
@@ -331,11 +332,6 @@ function scanSmallLen(buf: Buffer, p: number, end: number): number {
   if (digits === 0 || digits > 9 || c !== 13 || p + 1 >= end) return -1
   if (buf[first] === 48 && digits > 1) return -1 // "01": not canonical, string2ll rejects it
   return v
-}
-
-/** Number of decimal digits of a non-negative integer below 10^9. */
-function lenDigits(v: number): number {
-  return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : 9
 }
 
 /** string2ll over a header line: null when not a valid 64-bit integer. */
