@@ -76,6 +76,8 @@ test('SUBSCRIBE and PSUBSCRIBE stream pushes until closeSession; the session wor
   await lab.call('execute', { id: a!.id, args: ['PUBLISH', 'other', 'x'], session: 'c-two' })
   await until('two messages', () => pushes(events, a!.id, 'c-one').length === 3)
   const ours = show(first) + pushes(events, a!.id, 'c-one').map(show).join('')
+  // redis-cli is another process: the same flush reaches it, but it may print a moment later.
+  await until('redis-cli printed both messages', () => cli.output().includes('3) "x"'))
   const theirs = await cli.stop()
   // redis-cli's transcript: its banner line, then exactly what the console prints.
   expect(theirs).toBe('Reading messages... (press Ctrl-C to quit)\n' + ours)
