@@ -169,7 +169,7 @@ describe('blocking commands that do not block', () => {
 })
 
 describe('RedisList unit', () => {
-  test('ring buffer: wraps, grows, shrinks, inserts, removes', () => {
+  test('pushes and pops at both ends, inserts, removes across nodes', () => {
     const l = new RedisList()
     const ref: string[] = []
     let seed = 7

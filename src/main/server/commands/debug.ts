@@ -63,7 +63,11 @@ function debugObject(c: Client): void {
     return
   }
   let extra = ''
-  if (val instanceof RedisList) extra = ' ql_nodes:1 ql_avg_node:1.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:1'
+  if (val instanceof RedisList) {
+    // Our nodes, not listpacks: the same 8 KB limit, but our entries are RESP-encoded.
+    const { nodes, bytes } = val.nodeStats()
+    extra = ` ql_nodes:${nodes} ql_avg_node:${(val.length / nodes).toFixed(2)} ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:${bytes}`
+  }
   const lru = Math.floor(Date.now() / 1000) & ((1 << 24) - 1)
   c.reply.status(
     `Value at:${addressOf(val)} refcount:${sharedInteger(val) ? 2147483647 : 1} encoding:${objectEncoding(val)} serializedlength:${serializedLength(val)} ` +

@@ -80,8 +80,7 @@ function elementsRemoved(c: Client, key: string, l: RedisList, count: number): v
 function replyRange(c: Client, l: RedisList, start: number, end: number, reverse: boolean): void {
   const n = end - start + 1
   c.reply.arrayLen(n)
-  if (!reverse) for (let i = start; i <= end; i++) replyElement(c.reply, l.getRaw(i)!)
-  else for (let i = end; i >= start; i--) replyElement(c.reply, l.getRaw(i)!)
+  l.replyRange(c.reply, start, end, reverse)
 }
 
 // ---- pushes ----
@@ -137,17 +136,14 @@ function linsertCommand(c: Client): void {
     c.reply.raw(Shared.czero)
     return
   }
-  const pivot = argv[3]!
-  const n = l.length
-  for (let i = 0; i < n; i++) {
-    if (l.equalsAt(i, pivot)) {
-      l.insertAt(after ? i + 1 : i, argv[4]!)
-      c.modified(key)
-      c.reply.integer(l.length)
-      return
-    }
+  const i = l.indexOf(argv[3]!)
+  if (i === -1) {
+    c.reply.integer(-1)
+    return
   }
-  c.reply.integer(-1)
+  l.insertAt(after ? i + 1 : i, argv[4]!)
+  c.modified(key)
+  c.reply.integer(l.length)
 }
 
 function llenCommand(c: Client): void {
@@ -166,9 +162,7 @@ function lindexCommand(c: Client): void {
   let index = getLong(c, c.argv[2]!)
   if (index === null) return
   if (index < 0) index += l.length
-  const v = l.getRaw(index)
-  if (v === undefined) c.reply.nullBulk()
-  else replyElement(c.reply, v)
+  if (!l.replyAt(c.reply, index)) c.reply.nullBulk()
 }
 
 function lsetCommand(c: Client): void {
@@ -192,6 +186,12 @@ function lsetCommand(c: Client): void {
 }
 
 // ---- pops ----
+
+/** Pops an element of a non-empty list into the reply. */
+function replyPop(c: Client, l: RedisList, where: number): void {
+  if (where === LIST_HEAD) l.replyPopHead(c.reply)
+  else l.replyPopTail(c.reply)
+}
 
 function popGeneric(c: Client, where: number): void {
   const argv = c.argv
@@ -219,13 +219,13 @@ function popGeneric(c: Client, where: number): void {
     return
   }
   if (!hascount) {
-    replyElement(c.reply, where === LIST_HEAD ? l.popHeadRaw()! : l.popTailRaw()!)
+    replyPop(c, l, where)
     elementsRemoved(c, key, l, 1)
     return
   }
   const rangelen = Math.min(count, l.length)
   c.reply.arrayLen(rangelen)
-  for (let i = 0; i < rangelen; i++) replyElement(c.reply, where === LIST_HEAD ? l.popHeadRaw()! : l.popTailRaw()!)
+  for (let i = 0; i < rangelen; i++) replyPop(c, l, where)
   elementsRemoved(c, key, l, rangelen)
 }
 
@@ -364,25 +364,19 @@ function lposCommand(c: Client): void {
     else c.reply.nullBulk()
     return
   }
-  const llen = l.length
   let matches = 0
   let matchindex = -1
   const found: number[] | null = count !== -1 ? [] : null
-  for (let index = 0; index < llen && (maxlen === 0 || index < maxlen); index++) {
-    const i = direction === LIST_TAIL ? index : llen - index - 1
-    if (l.equalsAt(i, ele)) {
-      matches++
-      if (rankMin || matches >= rank) {
-        if (found) {
-          found.push(i)
-          if (count && !rankMin && matches - rank + 1 >= count) break
-        } else {
-          matchindex = i
-          break
-        }
-      }
+  l.scanEqual(ele, direction === LIST_HEAD, maxlen, (i) => {
+    matches++
+    if (!rankMin && matches < rank) return true
+    if (found === null) {
+      matchindex = i
+      return false
     }
-  }
+    found.push(i)
+    return !(count && !rankMin && matches - rank + 1 >= count)
+  })
   if (found) {
     c.reply.arrayLen(found.length)
     for (const i of found) c.reply.integer(i)
@@ -517,14 +511,14 @@ function popAndReplyWithKey(c: Client, keyArg: Buffer, key: string, l: RedisList
   c.reply.bulk(keyArg)
   const cmd = where === LIST_HEAD ? B_LPOP : B_RPOP
   if (count === -1) {
-    replyElement(c.reply, where === LIST_HEAD ? l.popHeadRaw()! : l.popTailRaw()!)
+    replyPop(c, l, where)
     elementsRemoved(c, key, l, 1)
     c.propagateAs([cmd, keyArg])
     return
   }
   const n = Math.min(count, llen)
   c.reply.arrayLen(n)
-  for (let i = 0; i < n; i++) replyElement(c.reply, where === LIST_HEAD ? l.popHeadRaw()! : l.popTailRaw()!)
+  for (let i = 0; i < n; i++) replyPop(c, l, where)
   elementsRemoved(c, key, l, n)
   c.propagateAs([cmd, keyArg, Buffer.from(String(n))])
 }

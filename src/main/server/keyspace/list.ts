@@ -1,97 +1,269 @@
 /**
- * The value of a list (Redis 7.0's quicklist; OBJECT ENCODING always says 'quicklist').
+ * The value of a list: Redis 7.0's quicklist (OBJECT ENCODING always says 'quicklist'), a
+ * sequence of nodes of up to 8 KB each (list-max-listpack-size -2).
  *
- * A ring buffer of elements: O(1) push/pop at both ends, O(1) index (LINDEX/LSET), O(N)
- * middle insertions/removals (LINSERT, LREM) like Redis's.
+ * A node packs its elements into one byte buffer, each already encoded as the RESP bulk
+ * string it is replied as (`$3\r\nfoo\r\n`), with an Int32Array of where each one starts.
+ * Both keep free room at both ends, so pushes and pops at either end are O(1) and write no
+ * more than the element's bytes. Why packed: a list holds many small values, and one JS
+ * object per element (a string or a Buffer view) made LPUSH spend more in the young-
+ * generation GC, the write barrier and the page faults of a growing heap than in the
+ * command. Here an element is bytes in a buffer the GC never looks inside; LRANGE copies a
+ * node's run of elements into the reply in one go, LPOP copies one.
  *
- * A short element is kept as a binary string (one char per byte), a longer one pre-encoded
- * as a RESP bulk string ("$3\r\nfoo\r\n", an immutable Buffer owned by the list). Strings
- * because a list of many small values is what lists mostly hold: a V8 string of a few bytes
- * is ~24 bytes on the heap where a Buffer view is ~100, and the young-generation GC copies
- * every pushed element that survives (LPUSH spent more in the GC than in the command).
- * Long values stay off the V8 heap as Buffers. LRANGE/LINDEX/LPOP reply straight from the
- * stored element (getRaw + replyElement). The value-level API (push, get, pop, iteration)
- * takes and returns plain values; pushing copies its argument, so socket views may be passed.
+ * Positions are found by walking node counts from the nearer end (O(nodes), like Redis's
+ * quicklistGetIteratorAtIdx), then O(1) inside the node. Operations in the middle (LSET,
+ * LINSERT, LREM) rebuild or compact the one node they touch; a node that grows past 8 KB
+ * is split in two. The value-level API (push, get, pop, iteration) takes and returns plain
+ * values; pushing copies its argument, so socket views may be passed.
  */
 import { allocBytes } from '../byte-arena'
 import { decimalDigits, writeDecimal } from '../resp/decimal'
 import type { ReplyWriter } from '../resp/reply-writer'
-import { binaryString } from '../util'
 
-/** A stored element: a binary string (short values) or a pre-encoded RESP bulk. */
-export type ListElement = string | Buffer
+/** An element as moved between lists (LMOVE): its encoded RESP bulk, a Buffer of its own. */
+export type ListElement = Buffer
 
-/** Values up to this many bytes are stored as strings. */
-const SHORT_MAX = 64
+/** list-max-listpack-size -2: a node takes entries while it holds at most this many bytes. */
+const NODE_BYTES = 8192
+/** The first node of a list starts this small (most lists are short) and doubles. */
+const FIRST_NODE_BYTES = 64
+const FIRST_OFFSETS = 8
 
-function toElement(v: Uint8Array): ListElement {
-  return v.length <= SHORT_MAX ? binaryString(v as Buffer) : encodeBulk(v)
+/** Bytes of an element of `len` bytes encoded: `$<len>\r\n<bytes>\r\n`. */
+function entrySize(len: number): number {
+  return decimalDigits(len) + len + 5
 }
 
-/** The value of an element (a fresh Buffer for a string, a view of an encoded bulk). */
-function elementValue(e: ListElement): Buffer {
-  if (typeof e !== 'string') return bulkValue(e)
-  const n = e.length
-  const out = allocBytes(n)
-  for (let i = 0; i < n; i++) out[i] = e.charCodeAt(i)
-  return out
-}
-
-/** Replies with a stored element as a bulk string. */
-export function replyElement(reply: ReplyWriter, e: ListElement): void {
-  if (typeof e === 'string') reply.bulkBinary(e)
-  else reply.raw(e)
-}
-
-/** A RESP bulk string holding v (a fresh Buffer). */
-function encodeBulk(v: Uint8Array): Buffer {
+/** Encodes v as a RESP bulk at out[at]. */
+function writeEntry(out: Uint8Array, at: number, v: Uint8Array): void {
   const len = v.length
-  // `$<len>\r\n` written byte by byte: no header string, no call into Buffer#write.
   const digits = decimalDigits(len)
-  const headLen = digits + 3
-  const out = allocBytes(headLen + len + 2)
-  out[0] = 36
-  writeDecimal(out, digits + 1, len)
-  out[digits + 1] = 13
-  out[digits + 2] = 10
-  if (len < 64) for (let i = 0; i < len; i++) out[headLen + i] = v[i]!
-  else out.set(v, headLen)
-  out[headLen + len] = 13
-  out[headLen + len + 1] = 10
-  return out
+  out[at] = 36
+  let p = at + 1 + digits
+  writeDecimal(out, p, len)
+  out[p] = 13
+  out[p + 1] = 10
+  p += 2
+  // A short value is copied faster by a loop than by a call into TypedArray#set.
+  if (len <= 32) for (let i = 0; i < len; i++) out[p + i] = v[i]!
+  else out.set(v, p)
+  p += len
+  out[p] = 13
+  out[p + 1] = 10
 }
 
-/** Start of the payload in an encoded bulk. */
-function payloadStart(enc: Buffer): number {
-  let p = 1
-  while (enc[p] !== 10) p++
+/** Where the payload of the entry starting at `start` begins (after `$<len>\r\n`). */
+function payloadAt(bytes: Uint8Array, start: number): number {
+  let p = start + 1
+  while (bytes[p] !== 10) p++
   return p + 1
 }
 
-/** The value inside an encoded bulk (a view). */
-function bulkValue(enc: Buffer): Buffer {
-  return enc.subarray(payloadStart(enc), enc.length - 2)
-}
-export class RedisList {
-  private buf: (ListElement | undefined)[]
-  private head = 0
-  private len = 0
-  /** buf.length - 1; buf.length is a power of two. */
-  private mask: number
+class ListNode {
+  /** Entries occupy bytes[lo, hi). */
+  bytes: Buffer
+  lo: number
+  hi: number
+  /** Entry i (0-based) starts at offs[olo + i]; entries are offs[olo, ohi). */
+  offs: Int32Array
+  olo: number
+  ohi: number
 
-  constructor(capacity = 8) {
-    let cap = 8
-    while (cap < capacity) cap *= 2
-    this.buf = new Array<ListElement | undefined>(cap)
-    this.mask = cap - 1
+  /** An empty node with its room on the side it is pushed from. */
+  constructor(capacity: number, atHead: boolean, offsets = FIRST_OFFSETS) {
+    this.bytes = allocBytes(capacity)
+    this.lo = this.hi = atHead ? capacity : 0
+    this.offs = new Int32Array(offsets)
+    this.olo = this.ohi = atHead ? offsets : 0
   }
+
+  get count(): number {
+    return this.ohi - this.olo
+  }
+
+  /** Bytes of the entries. */
+  get size(): number {
+    return this.hi - this.lo
+  }
+
+  start(k: number): number {
+    return this.offs[this.olo + k]!
+  }
+
+  end(k: number): number {
+    return this.olo + k + 1 < this.ohi ? this.offs[this.olo + k + 1]! : this.hi
+  }
+
+  /** Makes room for an entry of `need` bytes and its offset at the head (or the tail). */
+  reserve(need: number, atHead: boolean): void {
+    if (atHead ? this.lo < need : this.bytes.length - this.hi < need) this.placeBytes(need, atHead)
+    if (atHead ? this.olo === 0 : this.ohi === this.offs.length) this.placeOffsets(atHead)
+  }
+
+  /**
+   * Moves the entries (into a larger buffer when they no longer fit) so that `need` bytes
+   * are free on the pushed side: three quarters of the spare room there, a quarter on the
+   * other, so pushes that alternate sides do not move the entries on every push.
+   */
+  private placeBytes(need: number, atHead: boolean): void {
+    const used = this.hi - this.lo
+    const want = used + need
+    const old = this.bytes
+    let cap = old.length
+    if (want > cap) cap = Math.max(want, Math.min(cap * 2, NODE_BYTES))
+    const spare = cap - want
+    const lo = atHead ? need + spare - (spare >>> 2) : spare >>> 2
+    if (cap === old.length) old.copyWithin(lo, this.lo, this.hi)
+    else {
+      const fresh = allocBytes(cap)
+      old.copy(fresh, lo, this.lo, this.hi)
+      this.bytes = fresh
+    }
+    const delta = lo - this.lo
+    const offs = this.offs
+    for (let i = this.olo; i < this.ohi; i++) offs[i]! += delta
+    this.lo = lo
+    this.hi = lo + used
+  }
+
+  private placeOffsets(atHead: boolean): void {
+    const n = this.ohi - this.olo
+    const old = this.offs
+    const cap = n + 1 > old.length ? old.length * 2 : old.length
+    const spare = cap - n - 1
+    const olo = atHead ? 1 + spare - (spare >>> 2) : spare >>> 2
+    if (cap === old.length) old.copyWithin(olo, this.olo, this.ohi)
+    else {
+      const fresh = new Int32Array(cap)
+      fresh.set(old.subarray(this.olo, this.ohi), olo)
+      this.offs = fresh
+    }
+    this.olo = olo
+    this.ohi = olo + n
+  }
+
+  /** Drops the first k entries (k < count). */
+  dropHead(k: number): void {
+    this.olo += k
+    this.lo = this.offs[this.olo]!
+  }
+
+  /** Drops the last k entries (k < count). */
+  dropTail(k: number): void {
+    this.ohi -= k
+    this.hi = this.offs[this.ohi]!
+  }
+
+  /** Is entry k's value equal to v? */
+  equals(k: number, v: Uint8Array): boolean {
+    const b = this.bytes
+    const p = payloadAt(b, this.start(k))
+    const n = this.end(k) - 2 - p
+    if (n !== v.length) return false
+    if (n <= 32) {
+      for (let i = 0; i < n; i++) if (b[p + i] !== v[i]) return false
+      return true
+    }
+    return b.compare(v, 0, n, p, p + n) === 0
+  }
+
+  /** Entry k's value (a copy). */
+  value(k: number): Buffer {
+    const p = payloadAt(this.bytes, this.start(k))
+    const e = this.end(k) - 2
+    const out = allocBytes(e - p)
+    this.bytes.copy(out, 0, p, e)
+    return out
+  }
+
+  /** Entry k encoded (a copy). */
+  encoded(k: number): Buffer {
+    const s = this.start(k)
+    const e = this.end(k)
+    const out = allocBytes(e - s)
+    this.bytes.copy(out, 0, s, e)
+    return out
+  }
+
+  /** Entries [from, to) in a node of their own. */
+  slice(from: number, to: number): ListNode {
+    const s = from < this.count ? this.start(from) : this.hi
+    const e = to < this.count ? this.start(to) : this.hi
+    const n = new ListNode(Math.max(e - s, 1), false, Math.max(to - from, 1))
+    this.bytes.copy(n.bytes, 0, s, e)
+    for (let i = from; i < to; i++) n.offs[i - from] = this.start(i) - s
+    n.hi = e - s
+    n.ohi = to - from
+    return n
+  }
+
+  /** Replaces entries [k, k + del) by the encoded entry `ins` (or by nothing): rebuilt in place of this one. */
+  splice(k: number, del: number, ins: Uint8Array | null): void {
+    const count = this.count
+    const s = k < count ? this.start(k) : this.hi
+    const e = k + del < count ? this.start(k + del) : this.hi
+    const add = ins === null ? 0 : ins.length
+    const used = this.hi - this.lo - (e - s) + add
+    const bytes = allocBytes(Math.max(used, 1))
+    this.bytes.copy(bytes, 0, this.lo, s)
+    if (ins !== null) bytes.set(ins, s - this.lo)
+    this.bytes.copy(bytes, s - this.lo + add, e, this.hi)
+    const n = count - del + (ins === null ? 0 : 1)
+    const offs = new Int32Array(Math.max(n, 1))
+    let j = 0
+    for (let i = 0; i < k; i++) offs[j++] = this.start(i) - this.lo
+    if (ins !== null) offs[j++] = s - this.lo
+    const shift = add - (e - s) - this.lo
+    for (let i = k + del; i < count; i++) offs[j++] = this.start(i) + shift
+    this.bytes = bytes
+    this.offs = offs
+    this.lo = this.olo = 0
+    this.hi = used
+    this.ohi = n
+  }
+
+  /** Removes the entries whose indexes `ks` lists (ascending), compacting in place. */
+  removeEntries(ks: number[]): void {
+    const b = this.bytes
+    const o = this.offs
+    const n = this.count
+    let w = this.lo
+    let wo = this.olo
+    let r = 0
+    for (let i = 0; i < n; i++) {
+      // Read before anything at or after olo + i is overwritten (wo <= olo + i).
+      const s = o[this.olo + i]!
+      const e = i + 1 < n ? o[this.olo + i + 1]! : this.hi
+      if (r < ks.length && ks[r] === i) {
+        r++
+        continue
+      }
+      if (w !== s) b.copyWithin(w, s, e)
+      o[wo++] = w
+      w += e - s
+    }
+    this.ohi = wo
+    this.hi = w
+  }
+
+  /** A copy with its own memory. */
+  clone(): ListNode {
+    return this.slice(0, this.count)
+  }
+}
+
+export class RedisList {
+  private nodes: ListNode[] = []
+  private len = 0
+  /** Set by locate(): the node index and the entry in it. */
+  private atNode = 0
+  private atEntry = 0
 
   /** A list holding items (values), head to tail. */
   static from(items: Iterable<Uint8Array>): RedisList {
-    const arr = Array.isArray(items) ? (items as Uint8Array[]) : [...items]
-    const l = new RedisList(arr.length)
-    for (let i = 0; i < arr.length; i++) l.buf[i] = toElement(arr[i]!)
-    l.len = arr.length
+    const l = new RedisList()
+    for (const v of items) l.pushTail(v)
     return l
   }
 
@@ -103,49 +275,50 @@ export class RedisList {
     return 'quicklist'
   }
 
-  private grow(): void {
-    const old = this.buf
-    const cap = old.length * 2
-    const nb = new Array<ListElement | undefined>(cap)
-    for (let i = 0; i < this.len; i++) nb[i] = old[(this.head + i) & this.mask]
-    this.buf = nb
-    this.head = 0
-    this.mask = cap - 1
+  /** DEBUG OBJECT's ql_nodes and ql_uncompressed_size. */
+  nodeStats(): { nodes: number; bytes: number } {
+    let bytes = 0
+    for (const n of this.nodes) bytes += n.size
+    return { nodes: this.nodes.length, bytes }
   }
 
-  /** Halves the storage when mostly empty (after big pops). */
-  private maybeShrink(): void {
-    const cap = this.buf.length
-    if (cap > 64 && this.len < cap >>> 2) {
-      const nb = new Array<ListElement | undefined>(cap >>> 1)
-      for (let i = 0; i < this.len; i++) nb[i] = this.buf[(this.head + i) & this.mask]
-      this.buf = nb
-      this.head = 0
-      this.mask = (cap >>> 1) - 1
-    }
-  }
-
-  /** Pushes a stored element (from getRaw/popHeadRaw of a list). */
-  pushHeadRaw(enc: ListElement): void {
-    if (this.len === this.buf.length) this.grow()
-    this.head = (this.head - 1) & this.mask
-    this.buf[this.head] = enc
+  /** A node with room for an entry of `need` bytes at the head, the entry's slot taken: write it at node.lo. */
+  private headSlot(need: number): ListNode {
+    let n = this.nodes[0]
+    if (n === undefined || n.size + need > NODE_BYTES) {
+      // A list that already fills a node is a long one: its next nodes start full-sized.
+      n = new ListNode(Math.max(need, n === undefined ? FIRST_NODE_BYTES : NODE_BYTES), true)
+      this.nodes.unshift(n)
+    } else n.reserve(need, true)
+    n.lo -= need
+    n.offs[--n.olo] = n.lo
     this.len++
+    return n
   }
 
-  pushTailRaw(enc: ListElement): void {
-    if (this.len === this.buf.length) this.grow()
-    this.buf[(this.head + this.len) & this.mask] = enc
+  /** The same at the tail: write the entry at node.hi - need. */
+  private tailSlot(need: number): ListNode {
+    let n = this.nodes[this.nodes.length - 1]
+    if (n === undefined || n.size + need > NODE_BYTES) {
+      n = new ListNode(Math.max(need, n === undefined ? FIRST_NODE_BYTES : NODE_BYTES), false)
+      this.nodes.push(n)
+    } else n.reserve(need, false)
+    n.offs[n.ohi++] = n.hi
+    n.hi += need
     this.len++
+    return n
   }
 
   /** Pushes a copy of v at the head. */
   pushHead(v: Uint8Array): void {
-    this.pushHeadRaw(toElement(v))
+    const n = this.headSlot(entrySize(v.length))
+    writeEntry(n.bytes, n.lo, v)
   }
 
   pushTail(v: Uint8Array): void {
-    this.pushTailRaw(toElement(v))
+    const need = entrySize(v.length)
+    const n = this.tailSlot(need)
+    writeEntry(n.bytes, n.hi - need, v)
   }
 
   /** Alias used by generic builders (SORT … STORE). */
@@ -153,81 +326,207 @@ export class RedisList {
     this.pushTail(v)
   }
 
-  popHeadRaw(): ListElement | undefined {
-    if (this.len === 0) return undefined
-    const v = this.buf[this.head]
-    this.buf[this.head] = undefined
-    this.head = (this.head + 1) & this.mask
+  /** Pushes an element popped from a list (popHeadRaw/popTailRaw). */
+  pushHeadRaw(e: ListElement): void {
+    const n = this.headSlot(e.length)
+    e.copy(n.bytes, n.lo)
+  }
+
+  pushTailRaw(e: ListElement): void {
+    const n = this.tailSlot(e.length)
+    e.copy(n.bytes, n.hi - e.length)
+  }
+
+  private dropHeadEntry(): void {
+    const n = this.nodes[0]!
+    if (n.count === 1) this.nodes.shift()
+    else n.dropHead(1)
     this.len--
-    if ((this.len & 63) === 0) this.maybeShrink()
-    return v
+  }
+
+  private dropTailEntry(): void {
+    const n = this.nodes[this.nodes.length - 1]!
+    if (n.count === 1) this.nodes.pop()
+    else n.dropTail(1)
+    this.len--
+  }
+
+  /** Pops the head element into the reply as a bulk string; false when empty. */
+  replyPopHead(reply: ReplyWriter): boolean {
+    const n = this.nodes[0]
+    if (n === undefined) return false
+    reply.copy(n.bytes, n.start(0), n.end(0))
+    this.dropHeadEntry()
+    return true
+  }
+
+  replyPopTail(reply: ReplyWriter): boolean {
+    const n = this.nodes[this.nodes.length - 1]
+    if (n === undefined) return false
+    const k = n.count - 1
+    reply.copy(n.bytes, n.start(k), n.end(k))
+    this.dropTailEntry()
+    return true
+  }
+
+  popHeadRaw(): ListElement | undefined {
+    const n = this.nodes[0]
+    if (n === undefined) return undefined
+    const e = n.encoded(0)
+    this.dropHeadEntry()
+    return e
   }
 
   popTailRaw(): ListElement | undefined {
-    if (this.len === 0) return undefined
-    const i = (this.head + this.len - 1) & this.mask
-    const v = this.buf[i]
-    this.buf[i] = undefined
-    this.len--
-    if ((this.len & 63) === 0) this.maybeShrink()
-    return v
+    const n = this.nodes[this.nodes.length - 1]
+    if (n === undefined) return undefined
+    const e = n.encoded(n.count - 1)
+    this.dropTailEntry()
+    return e
   }
 
   popHead(): Buffer | undefined {
-    const e = this.popHeadRaw()
-    return e === undefined ? undefined : elementValue(e)
+    const n = this.nodes[0]
+    if (n === undefined) return undefined
+    const v = n.value(0)
+    this.dropHeadEntry()
+    return v
   }
 
   popTail(): Buffer | undefined {
-    const e = this.popTailRaw()
-    return e === undefined ? undefined : elementValue(e)
+    const n = this.nodes[this.nodes.length - 1]
+    if (n === undefined) return undefined
+    const v = n.value(n.count - 1)
+    this.dropTailEntry()
+    return v
   }
 
-  /** Stored element at index 0..length-1, undefined out of range. */
-  getRaw(index: number): ListElement | undefined {
-    if (index < 0 || index >= this.len) return undefined
-    return this.buf[(this.head + index) & this.mask]
+  /** Finds index (0..length-1) from the nearer end: sets atNode and atEntry. */
+  private locate(index: number): void {
+    const nodes = this.nodes
+    if (index < this.len >>> 1) {
+      let i = 0
+      while (index >= nodes[i]!.count) index -= nodes[i++]!.count
+      this.atNode = i
+      this.atEntry = index
+    } else {
+      let i = nodes.length - 1
+      let back = this.len - 1 - index
+      while (back >= nodes[i]!.count) back -= nodes[i--]!.count
+      this.atNode = i
+      this.atEntry = nodes[i]!.count - 1 - back
+    }
   }
 
-  /** Value at index 0..length-1, undefined out of range. */
+  /** Value at index 0..length-1 (a copy), undefined out of range. */
   get(index: number): Buffer | undefined {
-    const e = this.getRaw(index)
-    return e === undefined ? undefined : elementValue(e)
+    if (index < 0 || index >= this.len) return undefined
+    this.locate(index)
+    return this.nodes[this.atNode]!.value(this.atEntry)
+  }
+
+  /** Replies with the element at index as a bulk string; false (nothing written) out of range. */
+  replyAt(reply: ReplyWriter, index: number): boolean {
+    if (index < 0 || index >= this.len) return false
+    this.locate(index)
+    const n = this.nodes[this.atNode]!
+    reply.copy(n.bytes, n.start(this.atEntry), n.end(this.atEntry))
+    return true
+  }
+
+  /**
+   * Replies with elements [start, end] (in range, start <= end) as bulk strings, reversed
+   * when asked; the caller writes the array header. Forwards, each node's run of elements
+   * is one copy.
+   */
+  replyRange(reply: ReplyWriter, start: number, end: number, reverse: boolean): void {
+    let left = end - start + 1
+    if (!reverse) {
+      this.locate(start)
+      let k = this.atEntry
+      for (let i = this.atNode; left > 0; i++, k = 0) {
+        const n = this.nodes[i]!
+        const take = Math.min(n.count - k, left)
+        reply.copy(n.bytes, n.start(k), n.end(k + take - 1))
+        left -= take
+      }
+    } else {
+      this.locate(end)
+      let k = this.atEntry
+      for (let i = this.atNode; left > 0; i--) {
+        const n = this.nodes[i]!
+        for (; k >= 0 && left > 0; k--, left--) reply.copy(n.bytes, n.start(k), n.end(k))
+        if (i > 0) k = this.nodes[i - 1]!.count - 1
+      }
+    }
   }
 
   /** Is the element at index (in range) equal to v? */
   equalsAt(index: number, v: Uint8Array): boolean {
-    const e = this.buf[(this.head + index) & this.mask]!
-    if (typeof e === 'string') {
-      if (e.length !== v.length) return false
-      for (let i = 0; i < v.length; i++) if (e.charCodeAt(i) !== v[i]) return false
-      return true
+    this.locate(index)
+    return this.nodes[this.atNode]!.equals(this.atEntry, v)
+  }
+
+  /**
+   * Calls onMatch(index) for each element equal to v, from the head (or from the tail),
+   * looking at no more than `maxlen` elements (0: all), until onMatch returns false.
+   */
+  scanEqual(v: Uint8Array, fromTail: boolean, maxlen: number, onMatch: (index: number) => boolean): void {
+    const limit = maxlen === 0 || maxlen > this.len ? this.len : maxlen
+    let seen = 0
+    if (!fromTail) {
+      for (const n of this.nodes) {
+        for (let k = 0; k < n.count; k++, seen++) {
+          if (seen >= limit) return
+          if (n.equals(k, v) && !onMatch(seen)) return
+        }
+      }
+    } else {
+      for (let i = this.nodes.length - 1; i >= 0; i--) {
+        const n = this.nodes[i]!
+        for (let k = n.count - 1; k >= 0; k--, seen++) {
+          if (seen >= limit) return
+          if (n.equals(k, v) && !onMatch(this.len - 1 - seen)) return
+        }
+      }
     }
-    const start = payloadStart(e)
-    if (e.length - 2 - start !== v.length) return false
-    return e.compare(v, 0, v.length, start, e.length - 2) === 0
+  }
+
+  /** Index of the first element equal to v, -1 if none. */
+  indexOf(v: Uint8Array): number {
+    let found = -1
+    this.scanEqual(v, false, 0, (i) => {
+      found = i
+      return false
+    })
+    return found
+  }
+
+  /** A node grown past NODE_BYTES by an insertion is split in two (one entry may stay big alone). */
+  private splitIfOversized(i: number): void {
+    const n = this.nodes[i]!
+    if (n.size <= NODE_BYTES || n.count < 2) return
+    const half = n.count >>> 1
+    this.nodes.splice(i, 1, n.slice(0, half), n.slice(half, n.count))
   }
 
   /** Replaces the element at index (in range) by a copy of v. */
   set(index: number, v: Uint8Array): void {
-    this.buf[(this.head + index) & this.mask] = toElement(v)
+    this.locate(index)
+    const i = this.atNode
+    this.nodes[i]!.splice(this.atEntry, 1, encode(v))
+    this.splitIfOversized(i)
   }
 
-  /** Inserts a copy of v so that it ends up at `index` (0..length), shifting the shorter side. */
+  /** Inserts a copy of v so that it ends up at `index` (0..length). */
   insertAt(index: number, v: Uint8Array): void {
     if (index <= 0) return this.pushHead(v)
     if (index >= this.len) return this.pushTail(v)
-    if (this.len === this.buf.length) this.grow()
-    const m = this.mask
-    if (index < this.len - index) {
-      // Shift [0, index) one slot towards the head.
-      this.head = (this.head - 1) & m
-      for (let i = 0; i < index; i++) this.buf[(this.head + i) & m] = this.buf[(this.head + i + 1) & m]
-    } else {
-      for (let i = this.len; i > index; i--) this.buf[(this.head + i) & m] = this.buf[(this.head + i - 1) & m]
-    }
-    this.buf[(this.head + index) & m] = toElement(v)
+    this.locate(index)
+    const i = this.atNode
+    this.nodes[i]!.splice(this.atEntry, 0, encode(v))
     this.len++
+    this.splitIfOversized(i)
   }
 
   /** Keeps elements [start, end] (inclusive, already clamped; start > end empties). */
@@ -236,18 +535,23 @@ export class RedisList {
       this.clear()
       return
     }
-    const m = this.mask
-    for (let i = 0; i < start; i++) this.buf[(this.head + i) & m] = undefined
-    for (let i = end + 1; i < this.len; i++) this.buf[(this.head + i) & m] = undefined
-    this.head = (this.head + start) & m
+    const nodes = this.nodes
+    // Whole nodes are dropped at each end, the nodes cut through keep their part.
+    let first = 0
+    let head = start
+    while (nodes[first]!.count <= head) head -= nodes[first++]!.count
+    let last = nodes.length - 1
+    let tail = this.len - 1 - end
+    while (nodes[last]!.count <= tail) tail -= nodes[last--]!.count
+    // One node cut at both ends (first === last) keeps head + tail < count entries: fine.
+    if (head > 0) nodes[first]!.dropHead(head)
+    if (tail > 0) nodes[last]!.dropTail(tail)
+    this.nodes = nodes.slice(first, last + 1)
     this.len = end - start + 1
-    this.maybeShrink()
   }
 
   clear(): void {
-    this.buf = new Array<ListElement | undefined>(8)
-    this.mask = 7
-    this.head = 0
+    this.nodes = []
     this.len = 0
   }
 
@@ -256,60 +560,61 @@ export class RedisList {
    * from the tail when fromTail. Returns how many were removed. O(N).
    */
   remove(v: Uint8Array, limit: number, fromTail: boolean): number {
-    const n = this.len
-    const m = this.mask
-    const b = this.buf
-    const h = this.head
     let removed = 0
-    if (!fromTail) {
-      let w = 0
-      for (let r = 0; r < n; r++) {
-        const e = b[(h + r) & m]!
-        if ((limit === 0 || removed < limit) && this.equalsAt(r, v)) {
+    let emptied = false
+    const nodes = this.nodes
+    for (let j = 0; j < nodes.length && (limit === 0 || removed < limit); j++) {
+      const n = nodes[fromTail ? nodes.length - 1 - j : j]!
+      const ks: number[] = []
+      const count = n.count
+      for (let t = 0; t < count && (limit === 0 || removed < limit); t++) {
+        const k = fromTail ? count - 1 - t : t
+        if (n.equals(k, v)) {
+          ks.push(k)
           removed++
-          continue
         }
-        if (w !== r) b[(h + w) & m] = e
-        w++
       }
-      for (let i = w; i < n; i++) b[(h + i) & m] = undefined
-      this.len = w
-    } else {
-      let w = n - 1
-      for (let r = n - 1; r >= 0; r--) {
-        const e = b[(h + r) & m]!
-        if ((limit === 0 || removed < limit) && this.equalsAt(r, v)) {
-          removed++
-          continue
-        }
-        if (w !== r) b[(h + w) & m] = e
-        w--
-      }
-      // Elements now occupy [w+1, n).
-      for (let i = 0; i <= w; i++) b[(h + i) & m] = undefined
-      this.head = (h + w + 1) & m
-      this.len = n - (w + 1)
+      if (ks.length === 0) continue
+      if (fromTail) ks.reverse()
+      if (ks.length === count) {
+        n.olo = n.ohi
+        n.lo = n.hi
+        emptied = true
+      } else n.removeEntries(ks)
     }
-    if (removed > 0) this.maybeShrink()
+    if (emptied) this.nodes = nodes.filter((n) => n.count > 0)
+    this.len -= removed
     return removed
   }
 
   /** Values head to tail, as a new array. */
   toArray(): Buffer[] {
-    const out = new Array<Buffer>(this.len)
-    for (let i = 0; i < this.len; i++) out[i] = elementValue(this.buf[(this.head + i) & this.mask]!)
+    const out: Buffer[] = []
+    for (const n of this.nodes) for (let k = 0; k < n.count; k++) out.push(n.value(k))
     return out
   }
 
   *[Symbol.iterator](): IterableIterator<Buffer> {
-    for (let i = 0; i < this.len; i++) yield elementValue(this.buf[(this.head + i) & this.mask]!)
+    for (const n of this.nodes) for (let k = 0; k < n.count; k++) yield n.value(k)
   }
 
-  /** COPY: stored elements are immutable, so the copy shares them. */
+  /** COPY: a deep copy (nodes are written in place). */
   clone(): RedisList {
-    const l = new RedisList(this.len)
-    for (let i = 0; i < this.len; i++) l.buf[i] = this.buf[(this.head + i) & this.mask]
+    const l = new RedisList()
+    l.nodes = this.nodes.map((n) => n.clone())
     l.len = this.len
     return l
   }
+}
+
+/** Replies with an element popped by popHeadRaw/popTailRaw. */
+export function replyElement(reply: ReplyWriter, e: ListElement): void {
+  reply.raw(e)
+}
+
+/** v encoded as an entry (a fresh Buffer). */
+function encode(v: Uint8Array): Buffer {
+  const out = allocBytes(entrySize(v.length))
+  writeEntry(out, 0, v)
+  return out
 }

@@ -121,6 +121,23 @@ export class ReplyWriter {
     this.copyIn(bytes)
   }
 
+  /**
+   * Pre-encoded reply bytes src[start, end), always copied: for bytes their owner may
+   * change before the flush (a list node's elements).
+   */
+  copy(src: Uint8Array, start: number, end: number): void {
+    const n = end - start
+    this.reserve(n)
+    const slab = this.slab
+    let p = this.pos
+    if (n <= 32) for (let i = start; i < end; i++) slab[p++] = src[i]!
+    else {
+      slab.set(src.subarray(start, end), p)
+      p += n
+    }
+    this.pos = p
+  }
+
   /** Copies bytes to the slab at pos (reserved by the caller). */
   private copyIn(bytes: Uint8Array): void {
     const n = bytes.length
