@@ -61,8 +61,8 @@ describe('list elements packed in nodes', () => {
     expect(replied((w) => l.replyRange(w, 2, 4, false)).equals(Buffer.concat(values.slice(2, 5).map(bulk)))).toBe(true)
     values.forEach((v, i) => expect(replied((w) => l.replyAt(w, i)).equals(bulk(v))).toBe(true))
     expect(l.replyAt(new ReplyWriter({ write: () => true }), values.length)).toBe(false)
-    expect(replied((w) => l.replyPopTail(w)).equals(bulk(values[5]!))).toBe(true)
-    expect(replied((w) => l.replyPopHead(w)).equals(bulk(values[0]!))).toBe(true)
+    expect(replied((w) => l.replyPop(w, false)).equals(bulk(values[5]!))).toBe(true)
+    expect(replied((w) => l.replyPop(w, true)).equals(bulk(values[0]!))).toBe(true)
     expect(l.length).toBe(values.length - 2)
   })
 

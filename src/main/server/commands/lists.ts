@@ -187,12 +187,6 @@ function lsetCommand(c: Client): void {
 
 // ---- pops ----
 
-/** Pops an element of a non-empty list into the reply. */
-function replyPop(c: Client, l: RedisList, where: number): void {
-  if (where === LIST_HEAD) l.replyPopHead(c.reply)
-  else l.replyPopTail(c.reply)
-}
-
 function popGeneric(c: Client, where: number): void {
   const argv = c.argv
   if (argv.length > 3) {
@@ -219,13 +213,13 @@ function popGeneric(c: Client, where: number): void {
     return
   }
   if (!hascount) {
-    replyPop(c, l, where)
+    l.replyPop(c.reply, where === LIST_HEAD)
     elementsRemoved(c, key, l, 1)
     return
   }
   const rangelen = Math.min(count, l.length)
   c.reply.arrayLen(rangelen)
-  for (let i = 0; i < rangelen; i++) replyPop(c, l, where)
+  for (let i = 0; i < rangelen; i++) l.replyPop(c.reply, where === LIST_HEAD)
   elementsRemoved(c, key, l, rangelen)
 }
 
@@ -394,8 +388,7 @@ function lmoveHandlePush(c: Client, dstkey: string, dst: RedisList | undefined, 
     signalKeyAsReady(c.db, dstkey)
   }
   c.modified(dstkey, 0)
-  if (where === LIST_HEAD) dst.pushHeadRaw(element)
-  else dst.pushTailRaw(element)
+  dst.pushRaw(element, where === LIST_HEAD)
   replyElement(c.reply, element)
 }
 
@@ -418,7 +411,7 @@ function lmoveGeneric(c: Client, srcArg: Buffer, dstArg: Buffer, wherefrom: numb
   const dstkey = binaryString(dstArg)
   const dobj = listForWrite(c, dstkey)
   if (dobj === null) return
-  const value = wherefrom === LIST_HEAD ? sobj.popHeadRaw()! : sobj.popTailRaw()!
+  const value = sobj.popRaw(wherefrom === LIST_HEAD)!
   lmoveHandlePush(c, dstkey, dobj, value, whereto)
   if (sobj.length === 0) c.db.delete(src)
   c.modified(src)
@@ -511,14 +504,14 @@ function popAndReplyWithKey(c: Client, keyArg: Buffer, key: string, l: RedisList
   c.reply.bulk(keyArg)
   const cmd = where === LIST_HEAD ? B_LPOP : B_RPOP
   if (count === -1) {
-    replyPop(c, l, where)
+    l.replyPop(c.reply, where === LIST_HEAD)
     elementsRemoved(c, key, l, 1)
     c.propagateAs([cmd, keyArg])
     return
   }
   const n = Math.min(count, llen)
   c.reply.arrayLen(n)
-  for (let i = 0; i < n; i++) replyPop(c, l, where)
+  for (let i = 0; i < n; i++) l.replyPop(c.reply, where === LIST_HEAD)
   elementsRemoved(c, key, l, n)
   c.propagateAs([cmd, keyArg, Buffer.from(String(n))])
 }

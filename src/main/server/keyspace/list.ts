@@ -21,7 +21,7 @@ import { allocBytes } from '../byte-arena'
 import { decimalDigits, writeDecimal } from '../resp/decimal'
 import type { ReplyWriter } from '../resp/reply-writer'
 
-/** An element as moved between lists (LMOVE): its encoded RESP bulk, a Buffer of its own. */
+/** An element as moved between lists (LMOVE, popRaw/pushRaw): its encoded RESP bulk, a Buffer of its own. */
 export type ListElement = Buffer
 
 /** list-max-listpack-size -2: a node takes entries while it holds at most this many bytes. */
@@ -326,79 +326,64 @@ export class RedisList {
     this.pushTail(v)
   }
 
-  /** Pushes an element popped from a list (popHeadRaw/popTailRaw). */
-  pushHeadRaw(e: ListElement): void {
-    const n = this.headSlot(e.length)
-    e.copy(n.bytes, n.lo)
+  /** Pushes an element popped by popRaw at the head (or the tail). */
+  pushRaw(e: ListElement, atHead: boolean): void {
+    if (atHead) {
+      const n = this.headSlot(e.length)
+      e.copy(n.bytes, n.lo)
+    } else {
+      const n = this.tailSlot(e.length)
+      e.copy(n.bytes, n.hi - e.length)
+    }
   }
 
-  pushTailRaw(e: ListElement): void {
-    const n = this.tailSlot(e.length)
-    e.copy(n.bytes, n.hi - e.length)
+  /** The node at the head (or the tail) end, undefined when the list is empty. */
+  private endNode(atHead: boolean): ListNode | undefined {
+    return this.nodes[atHead ? 0 : this.nodes.length - 1]
   }
 
-  private dropHeadEntry(): void {
-    const n = this.nodes[0]!
-    if (n.count === 1) this.nodes.shift()
-    else n.dropHead(1)
-    this.len--
-  }
-
-  private dropTailEntry(): void {
-    const n = this.nodes[this.nodes.length - 1]!
-    if (n.count === 1) this.nodes.pop()
+  /** Removes the end element of a non-empty list; a node goes with its last element. */
+  private dropEnd(atHead: boolean): void {
+    const n = this.endNode(atHead)!
+    if (n.count === 1) {
+      if (atHead) this.nodes.shift()
+      else this.nodes.pop()
+    } else if (atHead) n.dropHead(1)
     else n.dropTail(1)
     this.len--
   }
 
-  /** Pops the head element into the reply as a bulk string; false when empty. */
-  replyPopHead(reply: ReplyWriter): boolean {
-    const n = this.nodes[0]
+  /** Pops the element at the head (or the tail) into the reply as a bulk string; false when empty. */
+  replyPop(reply: ReplyWriter, atHead: boolean): boolean {
+    const n = this.endNode(atHead)
     if (n === undefined) return false
-    reply.copy(n.bytes, n.start(0), n.end(0))
-    this.dropHeadEntry()
-    return true
-  }
-
-  replyPopTail(reply: ReplyWriter): boolean {
-    const n = this.nodes[this.nodes.length - 1]
-    if (n === undefined) return false
-    const k = n.count - 1
+    const k = atHead ? 0 : n.count - 1
     reply.copy(n.bytes, n.start(k), n.end(k))
-    this.dropTailEntry()
+    this.dropEnd(atHead)
     return true
   }
 
-  popHeadRaw(): ListElement | undefined {
-    const n = this.nodes[0]
+  /** Pops the end element, as its value or (for pushRaw) encoded. */
+  private take(atHead: boolean, encoded: boolean): Buffer | undefined {
+    const n = this.endNode(atHead)
     if (n === undefined) return undefined
-    const e = n.encoded(0)
-    this.dropHeadEntry()
-    return e
+    const k = atHead ? 0 : n.count - 1
+    const v = encoded ? n.encoded(k) : n.value(k)
+    this.dropEnd(atHead)
+    return v
   }
 
-  popTailRaw(): ListElement | undefined {
-    const n = this.nodes[this.nodes.length - 1]
-    if (n === undefined) return undefined
-    const e = n.encoded(n.count - 1)
-    this.dropTailEntry()
-    return e
+  /** Pops the element at the head (or the tail) for pushRaw (LMOVE). */
+  popRaw(atHead: boolean): ListElement | undefined {
+    return this.take(atHead, true)
   }
 
   popHead(): Buffer | undefined {
-    const n = this.nodes[0]
-    if (n === undefined) return undefined
-    const v = n.value(0)
-    this.dropHeadEntry()
-    return v
+    return this.take(true, false)
   }
 
   popTail(): Buffer | undefined {
-    const n = this.nodes[this.nodes.length - 1]
-    if (n === undefined) return undefined
-    const v = n.value(n.count - 1)
-    this.dropTailEntry()
-    return v
+    return this.take(false, false)
   }
 
   /** Finds index (0..length-1) from the nearer end: sets atNode and atEntry. */
@@ -607,7 +592,7 @@ export class RedisList {
   }
 }
 
-/** Replies with an element popped by popHeadRaw/popTailRaw. */
+/** Replies with an element popped by popRaw. */
 export function replyElement(reply: ReplyWriter, e: ListElement): void {
   reply.raw(e)
 }

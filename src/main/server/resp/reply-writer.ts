@@ -126,30 +126,21 @@ export class ReplyWriter {
    * change before the flush (a list node's elements).
    */
   copy(src: Uint8Array, start: number, end: number): void {
-    const n = end - start
-    this.reserve(n)
-    const slab = this.slab
-    let p = this.pos
-    if (n <= 32) for (let i = start; i < end; i++) slab[p++] = src[i]!
-    else {
-      slab.set(src.subarray(start, end), p)
-      p += n
-    }
-    this.pos = p
+    this.reserve(end - start)
+    this.copyIn(src, start, end)
   }
 
-  /** Copies bytes to the slab at pos (reserved by the caller). */
-  private copyIn(bytes: Uint8Array): void {
-    const n = bytes.length
+  /** Copies bytes[start, end) to the slab at pos (reserved by the caller). */
+  private copyIn(bytes: Uint8Array, start = 0, end = bytes.length): void {
     const slab = this.slab
     // Small replies are most of them: a loop beats the call into Buffer#copy / set.
-    if (n <= 32) {
+    if (end - start <= 32) {
       let p = this.pos
-      for (let i = 0; i < n; i++) slab[p++] = bytes[i]!
+      for (let i = start; i < end; i++) slab[p++] = bytes[i]!
       this.pos = p
     } else {
-      slab.set(bytes, this.pos)
-      this.pos += n
+      slab.set(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end), this.pos)
+      this.pos += end - start
     }
   }
 
