@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { allocBytes, copyBytes } from '../../src/main/server/byte-arena'
+import { allocBytes, allocInput, copyBytes } from '../../src/main/server/byte-arena'
 import { decimalDigits, writeDecimal } from '../../src/main/server/resp/decimal'
 import { ReplyWriter } from '../../src/main/server/resp/reply-writer'
 
@@ -19,10 +19,13 @@ describe('decimal digits written as bytes', () => {
 })
 
 describe('the byte arena', () => {
-  test('pieces never overlap, are Buffers, and start 8-byte aligned', () => {
+  test.each([
+    ['values', allocBytes, 300],
+    ['input', allocInput, 20000]
+  ])('%s: pieces never overlap, are Buffers, and start 8-byte aligned', (_name, alloc, maxLen) => {
     const pieces: Buffer[] = []
     for (let i = 0; i < 3000; i++) {
-      const b = allocBytes(1 + (i % 300))
+      const b = alloc(1 + ((i * 7919) % maxLen))
       expect(Buffer.isBuffer(b)).toBe(true)
       expect(b.byteOffset % 8).toBe(0)
       b.fill(i & 0xff)

@@ -105,6 +105,23 @@ describe('RequestParser: framing', () => {
     }
   })
 
+  it('fills argv by position across chunks, below and above the 1024 arguments allocated up front', () => {
+    let seed = 7
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff
+      return seed
+    }
+    for (const argc of [1, 2, 1023, 1024, 1025, 3000]) {
+      const args = Array.from({ length: argc }, (_, i) => `a${i}`)
+      const req = Buffer.concat([mb(...args), mb('PING')])
+      for (const max of [3, 50, 100000]) {
+        const { cmds, error } = run(splitEvery(req, () => 1 + (rnd() % max)))
+        expect(error).toBeNull()
+        expect(cmds).toEqual([args, ['PING']])
+      }
+    }
+  })
+
   it('splits at every possible boundary of a request', () => {
     const req = Buffer.concat([mb('SET', 'k', binary), mb('GET', 'k')])
     for (let i = 1; i < req.length; i++) {

@@ -4,6 +4,8 @@
  */
 import { EventEmitter } from 'node:events'
 import net from 'node:net'
+// The global `performance` is a lazy getter, run on every access; the module's object is not.
+import { performance } from 'node:perf_hooks'
 import { Client } from './client'
 import { arityError, buildCommandTable, lookupCommand, unknownCommandError } from './commands/table'
 import type { RedisCommand } from './commands/types'
@@ -24,6 +26,9 @@ import { feedMonitors, monitorSkips } from './monitor'
 import { PubSubState } from './pubsub'
 import { handleClientsBlockedOnKeys, hasReadyKeys, removeBlockedClient } from './blocking'
 import { Persistence } from './persistence/persistence' // P (persistence)
+
+/** argv between commands: a shared constant (storing a new [] into the client costs a write barrier). */
+const NO_ARGV: Buffer[] = Object.freeze([]) as unknown as Buffer[]
 
 const QUEUED = Buffer.from('+QUEUED\r\n')
 const MULTI_BUF = Buffer.from('MULTI')
@@ -389,7 +394,7 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
       this.emit('client-error', `${err.message} (client ${c.addr})`)
     }
     this.clock = 0
-    c.argv = []
+    c.argv = NO_ARGV
     if (c.closeAfterReply) {
       // Written now: destroySoon ends the socket after what is queued, not after a later flush.
       this.stats.netOutputBytes += c.reply.flush()
@@ -414,7 +419,7 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
       policy.fromMaster = false
     }
     c.reply.discard()
-    c.argv = []
+    c.argv = NO_ARGV
     if (hasReadyKeys()) handleClientsBlockedOnKeys()
     if (this.pendingWriteCount > 0) this.flushPendingWrites()
     this.afterInput()

@@ -6,7 +6,7 @@
  * request batch is processed.
  */
 import type { Client } from './client'
-import { stringMatch } from './util'
+import { binaryString, stringMatch } from './util'
 
 export type SubscriptionKind = 'channel' | 'pattern' | 'shard'
 
@@ -93,7 +93,7 @@ export class PubSubState {
   /** pubsubPublishMessage: delivers to channel subscribers, then to matching patterns. */
   publish(channel: Buffer, message: Buffer): number {
     let receivers = 0
-    const name = channel.toString('latin1')
+    const name = binaryString(channel)
     const clients = this.channels.get(name)
     if (clients) {
       for (const r of clients) {
@@ -115,7 +115,7 @@ export class PubSubState {
 
   /** SPUBLISH: shard channel subscribers only. */
   publishShard(channel: Buffer, message: Buffer): number {
-    const clients = this.shardChannels.get(channel.toString('latin1'))
+    const clients = this.shardChannels.get(binaryString(channel))
     if (!clients) return 0
     for (const r of clients) deliver(r, SMESSAGE_HDR, null, channel, message)
     return clients.size

@@ -404,7 +404,7 @@ function expireGeneric(c: Client, relative: boolean, seconds: boolean): void {
   }
   const db = c.db
   const keyBuf = c.argv[1]!
-  const key = keyBuf.toString('latin1')
+  const key = binaryString(keyBuf)
   if (db.lookupWrite(key) === undefined) {
     c.reply.raw(Shared.czero)
     return

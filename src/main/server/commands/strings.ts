@@ -272,7 +272,7 @@ function setGeneric(
     if (!getGeneric(c)) return
   }
   const db = c.db
-  const key = keyArg.toString('latin1')
+  const key = binaryString(keyArg)
   if (flags & (OBJ_SET_NX | OBJ_SET_XX)) {
     const found = db.lookupWrite(key) !== undefined
     if ((flags & OBJ_SET_NX && found) || (flags & OBJ_SET_XX && !found)) {
@@ -346,7 +346,7 @@ function getexCommand(c: Client): void {
   const { flags, expire } = opts
   const db = c.db
   const keyArg = c.argv[1]!
-  const key = keyArg.toString('latin1')
+  const key = binaryString(keyArg)
   const o = stringRead(c, key)
   if (o === null) return
   if (o === undefined) {
@@ -379,7 +379,7 @@ function getexCommand(c: Client): void {
 function getdelCommand(c: Client): void {
   if (!getGeneric(c)) return
   const keyArg = c.argv[1]!
-  const key = keyArg.toString('latin1')
+  const key = binaryString(keyArg)
   if (c.db.delete(key)) {
     c.propagateAs([B_DEL, keyArg])
     c.modified(key)

@@ -241,7 +241,7 @@ function zaddGeneric(c: Client, flags: number): void {
     if (v === null) return
     scores[j] = v
   }
-  const key = keyArg.toString('latin1')
+  const key = binaryString(keyArg)
   let z = zsetWrite(c, key)
   if (z === null) return
   let added = 0
@@ -702,7 +702,7 @@ export function genericZpop(
   let keyArg: Buffer | null = null
   for (let i = 0; i < keyc; i++) {
     keyArg = argv[first + i]!
-    key = keyArg.toString('latin1')
+    key = binaryString(keyArg)
     const v = c.db.lookupWrite(key)
     if (v === undefined) continue
     if (!(v instanceof RedisZset)) {

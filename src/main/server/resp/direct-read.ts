@@ -13,7 +13,7 @@
  * out argument views that must stay valid after the next read.
  */
 import net from 'node:net'
-import { allocBytes } from '../byte-arena'
+import { allocInput } from '../byte-arena'
 
 const READ_SIZE = 64 * 1024
 const shared = Buffer.allocUnsafe(READ_SIZE)
@@ -42,7 +42,7 @@ export function readDirect(socket: net.Socket, onChunk: (chunk: Buffer) => void)
     onread: {
       buffer: shared,
       callback: (n: number, buf: Uint8Array): void => {
-        const chunk = allocBytes(n)
+        const chunk = allocInput(n)
         chunk.set(n === buf.length ? buf : buf.subarray(0, n))
         onChunk(chunk)
       }

@@ -47,6 +47,17 @@ export class ProtocolError extends Error {
 }
 
 const EMPTY = Buffer.alloc(0)
+const NO_ARGV: Buffer[] = []
+/** Redis's cap on the argv it allocates up front for a multibulk count (a count is not a promise). */
+const ARGV_PREALLOC_MAX = 1024
+
+/**
+ * The argv of an n-argument request: allocated at its size (no growth while it fills) up
+ * to ARGV_PREALLOC_MAX; past it, filled one by one as the arguments arrive.
+ */
+function newArgv(n: number): Buffer[] {
+  return n <= ARGV_PREALLOC_MAX ? new Array<Buffer>(n) : []
+}
 
 export interface RequestParserOptions {
   /** Largest accepted bulk argument (proto-max-bulk-len). */
@@ -73,9 +84,12 @@ export class RequestParser {
 
   /** Remaining bulk arguments of the multibulk request being read, 0 when none. */
   private multibulkLen = 0
+  /** Its argument count (argv[argc - multibulkLen] is the next one). */
+  private argc = 0
   /** Length of the bulk being read, -1 while its `$len` header is not read yet. */
   private bulkLen = -1
-  private argv: Buffer[] = []
+  /** The arguments read so far of a request that is not complete yet. */
+  private argv: Buffer[] = NO_ARGV
   private failed: ProtocolError | null = null
   /** proto-max-bulk-len; the server updates it when CONFIG SET changes it. */
   maxBulkLen: number
@@ -234,9 +248,8 @@ export class RequestParser {
         // `*<n>\r\n` with a plain count (the usual case): no indexOf, no second pass.
         this.pos = start + 1 + decimalDigits(fast) + 2
         if (fast === 0) return []
-        this.multibulkLen = fast
-        this.argv = []
-        return this.readBulks()
+        this.multibulkLen = this.argc = fast
+        return this.readBulks(newArgv(fast))
       }
       let cr = buf.indexOf(13, start)
       if (cr >= end) cr = -1
@@ -255,16 +268,24 @@ export class RequestParser {
       }
       this.pos = cr + 2
       if (n <= 0) return []
-      this.multibulkLen = n
-      this.argv = []
+      this.multibulkLen = this.argc = n
+      return this.readBulks(newArgv(n))
     }
-    return this.readBulks()
+    // Resuming a command whose first part came in an earlier chunk.
+    const argv = this.argv
+    this.argv = NO_ARGV
+    return this.readBulks(argv)
   }
 
-  /** Reads the remaining bulk arguments of the current multibulk request. */
-  private readBulks(): Buffer[] | null {
+  /**
+   * Reads the remaining bulk arguments of the current multibulk request into argv (held in
+   * a local, and parked in this.argv only when the request is incomplete: a store of a new
+   * object into the long-lived parser costs a write barrier).
+   */
+  private readBulks(argv: Buffer[]): Buffer[] | null {
     const buf = this.buf
     const end = this.end
+    const argc = this.argc
     while (this.multibulkLen > 0) {
       if (this.bulkLen === -1) {
         const start = this.pos
@@ -284,9 +305,13 @@ export class RequestParser {
           if (end - start > PROTO_INLINE_MAX_SIZE) {
             throw new ProtocolError('Protocol error: too big bulk count string')
           }
+          this.argv = argv
           return null
         }
-        if (cr + 1 >= end) return null
+        if (cr + 1 >= end) {
+          this.argv = argv
+          return null
+        }
         if (buf[start] !== 36 /* '$' */) {
           throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[start]!)}'`)
         }
@@ -301,14 +326,15 @@ export class RequestParser {
         this.bulkLen = n
       }
       // Payload plus the trailing two bytes (Redis skips them without looking).
-      if (end - this.pos < this.bulkLen + 2) return null
-      this.argv.push(viewOf(this.mem, this.memBase + this.pos, this.bulkLen))
+      if (end - this.pos < this.bulkLen + 2) {
+        this.argv = argv
+        return null
+      }
+      argv[argc - this.multibulkLen] = viewOf(this.mem, this.memBase + this.pos, this.bulkLen)
       this.pos += this.bulkLen + 2
       this.bulkLen = -1
       this.multibulkLen--
     }
-    const argv = this.argv
-    this.argv = []
     return argv
   }
 }
