@@ -199,8 +199,9 @@ export class RequestParser {
           return argv
         }
       }
-      if (this.pos === this.end && this.owned && (!this.keepRaw || this.rawStart === this.pos)) {
-        // Drop our buffer when fully consumed so the next chunk is adopted zero-copy.
+      if (this.pos === this.end && this.buf !== EMPTY && (!this.keepRaw || this.rawStart === this.pos)) {
+        // Fully consumed: forget the buffer, so the next chunk is adopted zero-copy and an
+        // idle client does not keep its last chunk's whole slab alive.
         this.setBuf(EMPTY)
         this.pos = this.end = this.rawStart = 0
         this.owned = false
