@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { RedisList } from '../keyspace/list'
 import { Shared } from '../resp/reply-writer'
 import { argIs, binaryString, string2ll } from '../util'
-import { allowProtectedAction, replyHelp } from './config'
+import { replyHelp } from './config'
 import { objectEncoding } from './keys'
 import { redisCommand } from './meta'
 import type { CommandSpec } from './types'
@@ -155,12 +155,8 @@ function debugSleep(c: Client): void {
 }
 
 function debugCommand(c: Client): void {
+  // enable-debug-command is checked by processCommand (node.ts), as Redis checks CMD_PROTECTED.
   const server = c.server
-  if (!allowProtectedAction(server.config.get('enable-debug-command'), c)) {
-    c.error('DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local ' +
-      'connection, otherwise you need to set this option in the configuration file, and then restart the server.')
-    return
-  }
   const argv = c.argv
   const sub = argv[1]!
   const argc = argv.length

@@ -50,7 +50,8 @@ function resolve(spec: CommandSpec, parent: RedisCommand | null): RedisCommand {
     usec: 0,
     rejectedCalls: 0,
     failedCalls: 0,
-    isWrite: spec.flags.includes('write')
+    isWrite: spec.flags.includes('write'),
+    isFast: spec.flags.includes('fast')
   }
   if (spec.subcommands) {
     const subs = new CommandTable()

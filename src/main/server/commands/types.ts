@@ -103,4 +103,6 @@ export interface RedisCommand extends CommandSpec {
   rejectedCalls: number
   failedCalls: number
   isWrite: boolean
+  /** CMD_FAST: O(1) or O(log N), never long (the command loop times a run of them together). */
+  isFast: boolean
 }
