@@ -1,7 +1,7 @@
 // `npm run bench`: the embedded server (lab-server, a separate Node process) against a real
 // redis-server, both driven by redis-benchmark on free ports, process vs process.
 //
-//   node scripts/bench.mjs [--quick] [--tests set,get,...] [--keys N] [--no-memory]
+//   node scripts/bench.mjs [--quick] [--tests set,get,...] [--rounds N] [--keys N] [--no-memory]
 //
 // Needs a build (`npm run build`; `npm run bench` does it) and redis-server/redis-benchmark
 // in PATH. Never part of `npm test`. Always exits 0 once it could run: a command our server
@@ -27,19 +27,22 @@ const CLK_TCK = (() => {
 function parseArgs(argv) {
   const o = parseOptions(argv, {
     name: 'bench',
-    usage: 'node scripts/bench.mjs [--quick] [--tests set,get,...] [-n requests] [--keys N] [--no-memory]',
-    defaults: { quick: false, tests: DEFAULT_TESTS.split(','), keys: null, memory: true, requests: null },
+    usage: 'node scripts/bench.mjs [--quick] [--tests set,get,...] [-n requests] [--rounds N] [--keys N] [--no-memory]',
+    defaults: { quick: false, tests: DEFAULT_TESTS.split(','), keys: null, memory: true, requests: null, rounds: null },
     flags: {
       '--quick': (o) => (o.quick = true),
       '--tests': (o, next) => (o.tests = String(next() ?? '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)),
       '--keys': (o, next) => (o.keys = Number(next())),
       '-n': (o, next) => (o.requests = Number(next())),
       '--requests': (o, next) => (o.requests = Number(next())),
-      '--no-memory': (o) => (o.memory = false)
+      '--no-memory': (o) => (o.memory = false),
+      '--rounds': (o, next) => (o.rounds = Number(next()))
     }
   })
   o.requests ??= o.quick ? 20_000 : 200_000
   o.keys ??= o.quick ? 200_000 : 1_000_000
+  o.rounds ??= o.quick ? 1 : 3
+  if (!Number.isInteger(o.rounds) || o.rounds < 1) throw new Error('bench: --rounds takes a positive integer')
   return o
 }
 
@@ -155,6 +158,20 @@ async function loadKeys(servers, count) {
   return `pipelined SET of ${count} keys (key:N, 100-byte values): DEBUG POPULATE not available on ${servers.filter((_, i) => replies[i] !== '+OK').map((s) => s.name).join(', ')}`
 }
 
+function median(xs) {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b)
+  if (v.length === 0) return NaN
+  const m = v.length >> 1
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2
+}
+
+/** One server's rounds: median ops/s and CPU per request, or the first failure. */
+function summarize(results) {
+  const failed = results.find((x) => x.ops === null)
+  if (failed) return failed
+  return { ops: median(results.map((x) => x.ops)), cpu: median(results.map((x) => x.cpu)) }
+}
+
 function fmtCpu(r) {
   return r.ops === null || !Number.isFinite(r.cpu) ? '-' : r.cpu.toFixed(2)
 }
@@ -193,27 +210,33 @@ async function main() {
   const version = execFileSync('redis-server', ['--version']).toString().trim()
   console.log(`# ${version}`)
   console.log(`# node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${new Date().toISOString()}`)
-  console.log(`# redis-benchmark -c ${CLIENTS} -n ${opts.requests} -q -t <test> at -P ${DEPTHS.join(' and -P ')}; real on ${realPort}, lab-server on ${oursPort}`)
+  console.log(`# redis-benchmark -c ${CLIENTS} -n ${opts.requests} -q -t <test> at -P ${DEPTHS.join(' and -P ')}, ${opts.rounds} round(s) each; real on ${realPort}, lab-server on ${oursPort}`)
 
   try {
     const rows = []
     let flip = false
     for (const depth of DEPTHS) {
       for (const test of opts.tests) {
-        const results = {}
-        // alternate who goes first so both see the machine's noise alike
-        const order = flip ? [ours, real] : [real, ours]
-        flip = !flip
-        for (const s of order) {
-          await command(s.port, ['FLUSHALL'])
-          const cpu0 = cpuMicros(s.pid)
-          results[s.name] = await runBenchmark(s.port, test, opts.requests, depth)
-          // Server CPU per request: unlike ops/s, barely moved by other load on the machine.
-          results[s.name].cpu = (cpuMicros(s.pid) - cpu0) / opts.requests
+        // Rounds alternate who goes first so both see the machine's noise alike; the table
+        // gives each server's median and the median of the rounds' ratios (the host's speed
+        // drifts by tens of percent within minutes, one pair of runs can land on either side).
+        const rounds = { real: [], ours: [] }
+        for (let round = 0; round < opts.rounds; round++) {
+          const order = flip ? [ours, real] : [real, ours]
+          flip = !flip
+          for (const s of order) {
+            await command(s.port, ['FLUSHALL'])
+            const cpu0 = cpuMicros(s.pid)
+            const res = await runBenchmark(s.port, test, opts.requests, depth)
+            // Server CPU per request: unlike ops/s, barely moved by other load on the machine.
+            res.cpu = (cpuMicros(s.pid) - cpu0) / opts.requests
+            rounds[s.name].push(res)
+          }
         }
-        const r = results.real
-        const o = results.ours
-        const ratio = r.ops && o.ops ? (o.ops / r.ops).toFixed(2) : '-'
+        const r = summarize(rounds.real)
+        const o = summarize(rounds.ours)
+        const ratios = rounds.real.map((x, i) => (x.ops && rounds.ours[i].ops ? rounds.ours[i].ops / x.ops : NaN))
+        const ratio = r.ops && o.ops ? median(ratios).toFixed(2) : '-'
         const cpuRatio = r.ops && o.ops && r.cpu > 0 && o.cpu > 0 ? (r.cpu / o.cpu).toFixed(2) : '-'
         rows.push([test, `-P ${depth}`, fmtOps(r), fmtOps(o), ratio, fmtCpu(r), fmtCpu(o), cpuRatio])
         process.stderr.write(`  ${test} -P ${depth}: real ${fmtOps(r)}, ours ${fmtOps(o)}, ratio ${ratio}; CPU µs/req real ${fmtCpu(r)}, ours ${fmtCpu(o)}${o.detail ? ` (${o.detail})` : ''}\n`)
