@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest'
 import { sharedPair } from '../helpers/differential'
 import { RedisList } from '../../src/main/server/keyspace/list'
+import { seededRandom } from '../helpers/seeded-random'
 
 const { c } = sharedPair({ reset: [['FLUSHALL']] })
 
@@ -172,11 +173,7 @@ describe('RedisList unit', () => {
   test('pushes and pops at both ends, inserts, removes across nodes', () => {
     const l = new RedisList()
     const ref: string[] = []
-    let seed = 7
-    const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff
-      return seed % n
-    }
+    const rnd = seededRandom(7)
     for (let step = 0; step < 20000; step++) {
       const op = rnd(10)
       const v = String(rnd(50))

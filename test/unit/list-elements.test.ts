@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { RedisList } from '../../src/main/server/keyspace/list'
 import { ReplyWriter } from '../../src/main/server/resp/reply-writer'
+import { seededRandom } from '../helpers/seeded-random'
 
 const values = [
   Buffer.from('a'),
@@ -69,11 +70,7 @@ describe('list elements packed in nodes', () => {
   test('many elements span many nodes; every operation agrees with a plain array', () => {
     const l = new RedisList()
     const ref: Buffer[] = []
-    let seed = 11
-    const rnd = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff
-      return seed % n
-    }
+    const rnd = seededRandom(11)
     // Mostly short values, now and then one near or above a node's 8 KB.
     const value = (): Buffer => {
       const r = rnd(100)

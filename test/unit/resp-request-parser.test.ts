@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ProtocolError, RequestParser } from '../../src/main/server/resp/request-parser'
 import { splitArgs } from '../../src/main/server/resp/split-args'
+import { seededRandom } from '../helpers/seeded-random'
 
 function mb(...args: (string | Buffer)[]): Buffer {
   const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)]
@@ -94,11 +95,7 @@ describe('RequestParser: framing', () => {
   })
 
   it('parses the same pipeline in random chunkings', () => {
-    let seed = 42
-    const rnd = (): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff
-      return seed
-    }
+    const rnd = seededRandom(42)
     for (let round = 0; round < 60; round++) {
       const max = [2, 3, 7, 64, 1000, 70000][round % 6]!
       expect(run(splitEvery(pipeline, () => rnd() % max))).toEqual({ cmds: expected, error: null })
@@ -106,11 +103,7 @@ describe('RequestParser: framing', () => {
   })
 
   it('fills argv by position across chunks, below and above the 1024 arguments allocated up front', () => {
-    let seed = 7
-    const rnd = (): number => {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff
-      return seed
-    }
+    const rnd = seededRandom(7)
     for (const argc of [1, 2, 1023, 1024, 1025, 3000]) {
       const args = Array.from({ length: argc }, (_, i) => `a${i}`)
       const req = Buffer.concat([mb(...args), mb('PING')])
@@ -278,11 +271,8 @@ describe('RequestParser: raw command bytes (keepRaw)', () => {
 
   it('gives the same bytes in random chunkings (partial commands stay contiguous)', () => {
     for (let seed = 1; seed <= 20; seed++) {
-      let x = seed
-      const rnd = (): number => {
-        x = (x * 1103515245 + 12345) & 0x7fffffff
-        return 1 + (x % 3000)
-      }
+      const next = seededRandom(seed)
+      const rnd = (): number => 1 + next(3000)
       check(splitEvery(stream, rnd))
     }
   })

@@ -633,14 +633,10 @@ export class RedisServer extends EventEmitter<RedisServerEvents> {
       // A bug in a command must not take the process (and every other client) down.
       c.error(`internal error in '${cmd.fullname}': ${(err as Error)?.message ?? String(err)}`)
     }
-    if (deferrable && this.untimedCount < UNTIMED_MAX) {
+    if (deferrable) {
       this.untimedCmds[this.untimedCount] = cmd
       this.untimedArgv[this.untimedCount++] = c.argv
-    } else if (this.untimedCount > 0) {
-      // Deferrable, but the queue is full: it shares the reading with the ones before it.
-      this.untimedCmds[this.untimedCount] = cmd
-      this.untimedArgv[this.untimedCount++] = c.argv
-      this.settleUntimed(c, performance.now())
+      if (this.untimedCount === UNTIMED_MAX) this.settleUntimed(c, performance.now())
     } else {
       const t1 = performance.now()
       if (chained) this.clock = t1

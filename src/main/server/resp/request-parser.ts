@@ -47,7 +47,8 @@ export class ProtocolError extends Error {
 }
 
 const EMPTY = Buffer.alloc(0)
-const NO_ARGV: Buffer[] = []
+/** this.argv while no request is partly read (frozen: nothing may fill it). */
+const NO_ARGV: Buffer[] = Object.freeze([]) as unknown as Buffer[]
 /** Redis's cap on the argv it allocates up front for a multibulk count (a count is not a promise). */
 const ARGV_PREALLOC_MAX = 1024
 
